@@ -1,0 +1,42 @@
+# The two commands: `make run` serves the archive with the seeds; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/replies_archive
+# SECRET_KEY from the environment, else the one `make` keeps in var/secret_key.
+WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
+
+.PHONY: run test setup serve bench clean-index
+
+run: setup
+	$(WITH_SECRET) $(PY) manage.py migrate --noinput
+	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput -v 0
+	$(WITH_SECRET) $(PY) manage.py ingest_replies fixtures/seeds
+	$(WITH_SECRET) $(PY) manage.py ensure_search_index
+	@echo ""
+	@echo "The archive is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)."
+	@echo "For an admin login (upload, review, publish) run in another terminal:"
+	@echo "    SECRET_KEY=\$$(cat var/secret_key) $(PY) manage.py createsuperuser"
+	@echo "then sign in at http://$(HOST):$(PORT)/admin/"
+	$(WITH_SECRET) exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+
+test: setup
+	$(WITH_SECRET) $(VENV)/bin/pytest
+
+setup: $(VENV)/.installed var/secret_key
+	@bash scripts/install_system_packages.sh
+	@bash scripts/ensure_postgres.sh
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+var/secret_key: | $(VENV)/.installed
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@

@@ -1,0 +1,136 @@
+"""The admin delegates every write to replies.services, as the ingest command does."""
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from replies.models import Addressee, Reply, SourceFile, Topic
+from replies.services import IngestOutcome, reply_delete, reply_ingest_file, reply_publish, reply_save, reply_unpublish
+
+
+class AddresseeInline(admin.TabularInline):
+    model = Addressee
+    extra = 0
+    fields = ["name", "role", "position"]
+
+
+class SourceFileInline(admin.TabularInline):
+    model = SourceFile
+    extra = 0
+    can_delete = False
+    fields = ["filename", "size", "content_type", "text_encoding", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label="文件")
+    publish = forms.BooleanField(label="直接发布（否则存为草稿，审核后再发布）", required=False)
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "doc_number", "kind", "year", "signer", "status", "updated_at"]
+    list_filter = ["status", "kind", "year", "topics"]
+    search_fields = ["title", "doc_number", "signer", "addressees__name"]
+    inlines = [AddresseeInline, SourceFileInline]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["doc_number_key", "quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]
+    actions = ["publish_selected", "unpublish_selected"]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "status"]}),
+        ("文号", {"fields": ["doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key"]}),
+        ("建议/提案", {"fields": ["session", "proposal_number", "proposal_title"]}),
+        ("发文", {"fields": ["issuing_organ", "signer", "handler", "phone", "cc", "date", "year"]}),
+        ("公开信息", {"fields": ["index_number", "subject_category", "genre", "topics"]}),
+        ("正文", {"fields": ["body"]}),
+        ("质量", {"fields": ["quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]}),
+    ]
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="replies_reply_upload")
+        return [upload, *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        reply_save(reply=obj)
+
+    def delete_model(self, request, obj):
+        reply_delete(reply=obj)
+
+    def delete_queryset(self, request, queryset):
+        for reply in queryset:
+            reply_delete(reply=reply)
+
+    @admin.action(description="发布所选答复", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        for reply in queryset:
+            reply_publish(reply=reply)
+        self.message_user(request, f"已发布 {queryset.count()} 份答复。", messages.SUCCESS)
+
+    @admin.action(description="撤回所选答复为草稿", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        for reply in queryset:
+            reply_unpublish(reply=reply)
+        self.message_user(request, f"已撤回 {queryset.count()} 份答复。", messages.SUCCESS)
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            messages.error(request, "没有上传权限。")
+            return redirect("admin:replies_reply_changelist")
+        form = UploadForm(request.POST or None, request.FILES or None)
+        outcomes = []
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                outcomes.append(
+                    reply_ingest_file(content=upload.read(), filename=upload.name, uploaded_by=request.user,
+                                      publish=form.cleaned_data["publish"])
+                )
+            failed = sum(outcome.failed for outcome in outcomes)
+            level = messages.WARNING if failed else messages.SUCCESS
+            messages.add_message(request, level, f"处理 {len(outcomes)} 个文件，失败 {failed} 个。")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "上传答复文件",
+            "form": form,
+            "outcomes": outcomes,
+            "opts": self.model._meta,
+            "status_labels": {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
+                              IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"},
+        }
+        return TemplateResponse(request, "admin/replies/reply/upload.html", context)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SourceFile)
+class SourceFileAdmin(admin.ModelAdmin):
+    list_display = ["filename", "reply", "size", "content_type", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["reply", "file", "filename", "size", "content_type", "sha256", "text_encoding",
+                       "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,39 @@
+"""The read-only open-data API. Anonymous clients see published replies only."""
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+
+from replies.api.pagination import ReplyPagination
+from replies.api.serializers import ReplyDetailSerializer, ReplySerializer, SearchHitSerializer
+from replies.selectors import reply_visible
+from search.selectors import SearchParams, labelled_facets, reply_search
+
+
+class ReplyListAPI(ListAPIView):
+    serializer_class = ReplySerializer
+
+    def get_queryset(self):
+        return reply_visible(user=self.request.user).prefetch_related("addressees", "topics", "source_files").order_by("-date", "-id")
+
+
+class ReplyDetailAPI(RetrieveAPIView):
+    serializer_class = ReplyDetailSerializer
+
+    def get_queryset(self):
+        return reply_visible(user=self.request.user).prefetch_related("addressees", "topics", "source_files")
+
+
+class SearchAPI(ListAPIView):
+    serializer_class = SearchHitSerializer
+
+    def get_queryset(self):
+        params = SearchParams.from_mapping(self.request.query_params)
+        page_size = ReplyPagination().get_page_size(self.request) or ReplyPagination.page_size
+        self.results = reply_search(params=params, include_drafts=self.request.user.is_staff, page_size=page_size)
+        return self.results
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        response.data["facets"] = {
+            name: [{"value": value.value, "label": value.label, "count": value.count} for value in values]
+            for name, values in labelled_facets(self.results.facets).items()
+        }
+        return response

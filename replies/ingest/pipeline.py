@@ -1,0 +1,92 @@
+"""From the bytes of one file to a prepared reply: an ordered chain of small, pure steps.
+
+preflight (empty, size) → parse (chosen by content) → repair (mojibake, PDF artifacts)
+→ extract fields → assign topics. Any step may refuse the file with IngestRefused.
+Storing and indexing happen in replies.services, after this chain has succeeded.
+"""
+import hashlib
+from dataclasses import dataclass, field
+
+from replies.ingest.cleanup import repair_pdf_artifacts
+from replies.ingest.errors import IngestRefused
+from replies.ingest.extract import ReplyFields, extract_fields
+from replies.ingest.mojibake import looks_like_mojibake, repair_mojibake
+from replies.ingest.parsers.registry import parser_for
+from replies.ingest.topics import assign_topics
+
+MIN_TEXT_CHARACTERS = 20
+
+
+@dataclass
+class PreparedDocument:
+    sha256: str
+    size: int
+    content_type: str
+    text_encoding: str
+    text: str
+    fields: ReplyFields
+    topic_slugs: list[str] = field(default_factory=list)
+    quality_flags: list[str] = field(default_factory=list)
+    repair_notes: list[dict] = field(default_factory=list)
+
+
+def content_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def check_preflight(content: bytes, *, max_bytes: int) -> None:
+    if not content:
+        raise IngestRefused("文件为空", code="empty")
+    if len(content) > max_bytes:
+        raise IngestRefused(
+            f"文件过大：{len(content):,} 字节，上限 {max_bytes:,} 字节", code="too_large"
+        )
+
+
+def prepare_document(content: bytes, filename: str, *, max_bytes: int) -> PreparedDocument:
+    check_preflight(content, max_bytes=max_bytes)
+    parsed = parser_for(content, filename).parse(content, filename)
+    text, flags, notes = repair_text(parsed.text)
+    if len("".join(text.split())) < MIN_TEXT_CHARACTERS:
+        raise IngestRefused("文件中没有可读的正文", code="no_text")
+    fields = extract_fields(text)
+    return PreparedDocument(
+        sha256=content_sha256(content),
+        size=len(content),
+        content_type=parsed.content_type,
+        text_encoding=parsed.encoding,
+        text=text,
+        fields=fields,
+        topic_slugs=assign_topics(title=fields.title, body=fields.body),
+        quality_flags=[*parsed.flags, *flags],
+        repair_notes=notes,
+    )
+
+
+def repair_text(text: str) -> tuple[str, list[str], list[dict]]:
+    """Undo the damage real uploads carry; report what was changed."""
+    flags: list[str] = []
+    notes: list[dict] = []
+    if looks_like_mojibake(text):
+        repair = repair_mojibake(text)
+        text = repair.text
+        flags.append("mojibake_repaired")
+        notes.append(
+            {
+                "kind": "mojibake",
+                "repaired_spans": len(repair.spans),
+                "low_confidence": [
+                    {"replacement": span.replacement, "damaged": span.damaged,
+                     "context": repair.text[max(0, span.start - 10) : span.end + 10],
+                     "confidence": round(span.confidence, 3)}
+                    for span in repair.low_confidence
+                ],
+            }
+        )
+        if looks_like_mojibake(text):
+            flags.append("mojibake_residual")
+    cleaned = repair_pdf_artifacts(text)
+    if cleaned != text:
+        notes.append({"kind": "pdf_artifacts"})
+        text = cleaned
+    return text, flags, notes

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from replies.services import IngestOutcome, reply_ingest_file
+
+STATUS_WORDS = {
+    IngestOutcome.CREATED: "created",
+    IngestOutcome.NEW_VERSION: "new version",
+    IngestOutcome.DUPLICATE: "duplicate",
+    IngestOutcome.REFUSED: "failed",
+}
+
+
+class Command(BaseCommand):
+    help = "Ingest reply files (and folders of them) into the archive, one line per file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="files or folders")
+        parser.add_argument("--draft", action="store_true", help="store new replies as drafts instead of publishing")
+
+    def handle(self, *args, paths: list[Path], draft: bool, **options):
+        failures = 0
+        for path in self._files(paths):
+            outcome = self._ingest(path, publish=not draft)
+            failures += outcome.failed
+            self.stdout.write(self._line(path, outcome), self.style.ERROR if outcome.failed else None)
+        if failures:
+            raise CommandError(f"{failures} file(s) failed")
+
+    def _files(self, paths: list[Path]):
+        for path in paths:
+            if path.is_dir():
+                yield from sorted(child for child in path.rglob("*") if child.is_file() and not child.name.startswith("."))
+            else:
+                yield path
+
+    def _ingest(self, path: Path, *, publish: bool) -> IngestOutcome:
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            return IngestOutcome(path.name, IngestOutcome.REFUSED, reason=f"无法读取文件：{error.strerror}")
+        return reply_ingest_file(content=content, filename=path.name, publish=publish)
+
+    @staticmethod
+    def _line(path: Path, outcome: IngestOutcome) -> str:
+        line = f"{STATUS_WORDS[outcome.status]}: {path}"
+        if outcome.reply is not None:
+            line += f" → #{outcome.reply.pk} {outcome.reply}"
+        if outcome.reason and outcome.status != IngestOutcome.CREATED:
+            line += f" ({outcome.reason})"
+        return line

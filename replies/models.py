@@ -1,0 +1,157 @@
+"""The archive's records: replies, their addressees and topics, and the original files."""
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Topic(models.Model):
+    """A subject from the controlled vocabulary (replies/data/topics.json)."""
+
+    slug = models.SlugField("标识", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "主题"
+        verbose_name_plural = "主题"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("replies:topic_detail", args=[self.slug])
+
+
+class ReplyQuerySet(models.QuerySet):
+    def published(self) -> "ReplyQuerySet":
+        return self.filter(status=Reply.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "ReplyQuerySet":
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+class Reply(models.Model):
+    """One written reply (答复) to a delegate's suggestion or a member's proposal, or another document."""
+
+    class Kind(models.TextChoices):
+        NPC_SUGGESTION = "npc_suggestion", "人大代表建议"
+        CPPCC_PROPOSAL = "cppcc_proposal", "政协提案"
+        OTHER = "other", "其他文件"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    title = models.CharField("标题", max_length=500)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    doc_issuer = models.CharField("发文机关代字", max_length=50, blank=True)
+    doc_year = models.PositiveSmallIntegerField("文号年份", null=True, blank=True)
+    doc_serial = models.CharField("文号序号", max_length=20, blank=True)
+    doc_number_key = models.CharField("文号检索键", max_length=100, blank=True, db_index=True, editable=False)
+    session = models.CharField("届次", max_length=100, blank=True, db_index=True)
+    proposal_number = models.CharField("建议/提案号", max_length=20, blank=True, db_index=True)
+    proposal_title = models.CharField("建议/提案标题", max_length=500, blank=True)
+    issuing_organ = models.CharField("发布机构", max_length=200, blank=True, db_index=True)
+    signer = models.CharField("签发人", max_length=50, blank=True, db_index=True)
+    handler = models.CharField("经办人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=50, blank=True)
+    cc = ArrayField(models.CharField(max_length=100), verbose_name="抄送", default=list, blank=True)
+    index_number = models.CharField("索引号", max_length=100, blank=True)
+    subject_category = models.CharField("主题分类", max_length=100, blank=True)
+    genre = models.CharField("体裁分类", max_length=100, blank=True)
+    date = models.DateField("成文日期", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True, db_index=True)
+    topics = models.ManyToManyField(Topic, verbose_name="主题", related_name="replies", blank=True)
+    body = models.TextField("正文")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    quality_flags = ArrayField(models.CharField(max_length=30), verbose_name="质量标记", default=list, blank=True)
+    repair_notes = models.JSONField("修复记录", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "答复"
+        verbose_name_plural = "答复"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_number"], condition=~Q(doc_number=""), name="reply_doc_number_unique_when_present"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-date", "-id"], name="reply_status_date")]
+
+    def __str__(self) -> str:
+        return self.doc_number or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("replies:reply_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def current_source(self) -> "SourceFile | None":
+        sources = getattr(self, "_prefetched_objects_cache", {}).get("source_files")
+        if sources is not None:
+            return max(sources, key=lambda source: source.pk, default=None)
+        return self.source_files.order_by("-pk").first()
+
+
+class Addressee(models.Model):
+    """A person a reply answers: a people's congress delegate (代表) or a CPPCC member (委员)."""
+
+    class Role(models.TextChoices):
+        DELEGATE = "delegate", "代表"
+        MEMBER = "member", "委员"
+        UNKNOWN = "", "未注明"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="addressees")
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    role = models.CharField("身份", max_length=10, choices=Role.choices, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["reply", "position"]
+        verbose_name = "答复对象"
+        verbose_name_plural = "答复对象"
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.get_role_display() if self.role else ''}"
+
+
+def original_upload_path(source: "SourceFile", filename: str) -> str:
+    # The stored name comes from the content hash, never from the uploaded name.
+    return f"originals/{source.sha256[:2]}/{source.sha256}"
+
+
+class SourceFile(models.Model):
+    """An original file exactly as received. Never overwritten; a new version is a new row."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="source_files", null=True, blank=True)
+    file = models.FileField("原始文件", upload_to=original_upload_path, max_length=200)
+    filename = models.CharField("文件名", max_length=255)
+    size = models.BigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    text_encoding = models.CharField("文本编码", max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "原始文件"
+        verbose_name_plural = "原始文件"
+
+    def __str__(self) -> str:
+        return self.filename

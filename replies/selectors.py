@@ -1,0 +1,85 @@
+"""Reading replies from the database, always through what the user may see."""
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from replies.models import Addressee, Reply, SourceFile, Topic
+
+BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+def reply_visible(*, user) -> QuerySet[Reply]:
+    return Reply.objects.visible_to(user)
+
+
+def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply]:
+    replies = reply_visible(user=user).prefetch_related("addressees", "topics")
+    for name, value in (filters or {}).items():
+        if not value:
+            continue
+        if name == "topic":
+            replies = replies.filter(topics__slug=value)
+        elif name == "year":
+            replies = replies.filter(year=int(value)) if value.isdigit() else replies.none()
+        elif name in ("kind", "session", "signer"):
+            replies = replies.filter(**{name: value})
+    return replies.order_by("-date", "-id")
+
+
+def reply_get(*, user, pk: int) -> Reply:
+    return (
+        reply_visible(user=user)
+        .prefetch_related(
+            Prefetch("addressees", queryset=Addressee.objects.order_by("position")),
+            "topics",
+            Prefetch("source_files", queryset=SourceFile.objects.order_by("pk")),
+        )
+        .get(pk=pk)
+    )
+
+
+def reply_source_file(*, user, reply_pk: int, source_pk: int) -> SourceFile:
+    return SourceFile.objects.select_related("reply").get(pk=source_pk, reply__in=reply_visible(user=user), reply_id=reply_pk)
+
+
+def archive_overview(*, user) -> dict:
+    replies = reply_visible(user=user)
+    return {
+        "total": replies.count(),
+        "by_kind": browse_facet(user=user, name="kind"),
+        "by_year": browse_facet(user=user, name="year"),
+        "latest": list(replies.order_by("-date", "-id")[:8]),
+    }
+
+
+def browse_facet(*, user, name: str, limit: int | None = None) -> list[FacetValue]:
+    """The values of one browse dimension with how many visible replies carry each."""
+    replies = reply_visible(user=user)
+    if name == "topic":
+        topics = (
+            Topic.objects.filter(replies__in=replies).annotate(n=Count("replies")).order_by("-n", "name")
+        )
+        values = [FacetValue(topic.slug, topic.name, topic.n) for topic in topics]
+    else:
+        rows = replies.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""} if name != "year" else {})
+        rows = rows.values(name).annotate(n=Count("id"))
+        rows = rows.order_by(f"-{name}") if name == "year" else rows.order_by("-n", name)
+        labels = dict(Reply.Kind.choices) if name == "kind" else {}
+        values = [FacetValue(str(row[name]), labels.get(row[name], str(row[name])), row["n"]) for row in rows]
+    return values[:limit] if limit else values
+
+
+def filter_label(name: str, value: str) -> str:
+    if name == "kind":
+        return dict(Reply.Kind.choices).get(value, value)
+    if name == "topic":
+        topic = Topic.objects.filter(slug=value).first()
+        return topic.name if topic else value
+    return value

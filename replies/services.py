@@ -1,0 +1,213 @@
+"""Every write to the archive goes through these functions."""
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from replies.ingest.errors import IngestRefused
+from replies.ingest.extract import doc_number_key
+from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
+from replies.models import Addressee, Reply, SourceFile, Topic, original_upload_path
+from replies.ingest.topics import topic_vocabulary
+from search.indexing import index_remove_replies, index_update_replies
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    CREATED = "created"
+    NEW_VERSION = "new_version"
+    DUPLICATE = "duplicate"
+    REFUSED = "refused"
+
+    filename: str
+    status: str
+    reply: Reply | None = None
+    reason: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.REFUSED
+
+
+def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> IngestOutcome:
+    """Take one file into the archive: refuse it with a reason, or store it and its reply atomically."""
+    try:
+        check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
+        sha256 = content_sha256(content)
+        duplicate = _duplicate_of(sha256)
+        if duplicate is not None:
+            return duplicate.with_filename(filename)
+        prepared = prepare_document(content, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
+    except IngestRefused as refusal:
+        return IngestOutcome(filename, IngestOutcome.REFUSED, reason=refusal.reason)
+
+    stored_name, created_file = _store_original(content, prepared.sha256)
+    try:
+        with transaction.atomic():
+            outcome = _save_prepared(prepared, filename=filename, stored_name=stored_name,
+                                     uploaded_by=uploaded_by, publish=publish)
+    except IntegrityError:
+        if created_file:
+            default_storage.delete(stored_name)
+        duplicate = _duplicate_of(prepared.sha256)
+        if duplicate is not None:
+            return duplicate.with_filename(filename)
+        raise
+    except BaseException:
+        if created_file:
+            default_storage.delete(stored_name)
+        raise
+    return outcome
+
+
+@dataclass(frozen=True)
+class _Duplicate:
+    reply: Reply | None
+
+    def with_filename(self, filename: str) -> IngestOutcome:
+        reason = f"与已有文件内容相同：{self.reply}" if self.reply else "与已有文件内容相同"
+        return IngestOutcome(filename, IngestOutcome.DUPLICATE, reply=self.reply, reason=reason)
+
+
+def _duplicate_of(sha256: str) -> _Duplicate | None:
+    existing = SourceFile.objects.filter(sha256=sha256).select_related("reply").first()
+    return None if existing is None else _Duplicate(existing.reply)
+
+
+def _store_original(content: bytes, sha256: str) -> tuple[str, bool]:
+    """Write the original bytes before the row commits; the name is derived from the hash."""
+    name = original_upload_path(SourceFile(sha256=sha256), "")
+    if default_storage.exists(name) and default_storage.size(name) == len(content):
+        return name, False
+    return default_storage.save(name, ContentFile(content)), True
+
+
+def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: str, uploaded_by, publish: bool) -> IngestOutcome:
+    fields = prepared.fields
+    existing = None
+    if fields.doc_number is not None:
+        existing = Reply.objects.select_for_update().filter(doc_number=fields.doc_number.text).first()
+    reply = existing or Reply(status=Reply.Status.PUBLISHED if publish else Reply.Status.DRAFT)
+    _apply_fields(reply, prepared)
+    if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
+        reply.published_at = timezone.now()
+    reply.save()
+    _replace_addressees(reply, fields.addressees)
+    reply.topics.set(_topics_for(prepared.topic_slugs))
+    SourceFile.objects.create(
+        reply=reply,
+        file=stored_name,
+        filename=filename[:255],
+        size=prepared.size,
+        content_type=prepared.content_type,
+        sha256=prepared.sha256,
+        text_encoding=prepared.text_encoding,
+        uploaded_by=uploaded_by,
+    )
+    transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
+    return IngestOutcome(filename, status, reply=reply)
+
+
+def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
+    fields = prepared.fields
+    doc_number = fields.doc_number
+    reply.title = fields.title[:500] or "（无标题）"
+    reply.kind = fields.kind
+    reply.doc_number = doc_number.text if doc_number else ""
+    reply.doc_issuer = doc_number.issuer if doc_number else ""
+    reply.doc_year = doc_number.year if doc_number else None
+    reply.doc_serial = doc_number.serial if doc_number else ""
+    reply.doc_number_key = doc_number_key(doc_number.issuer, doc_number.year, doc_number.serial) if doc_number else ""
+    reply.session = fields.session
+    reply.proposal_number = fields.proposal_number
+    reply.proposal_title = fields.proposal_title[:500]
+    reply.issuing_organ = fields.issuing_organ
+    reply.signer = fields.signer
+    reply.handler = fields.handler
+    reply.phone = fields.phone
+    reply.cc = list(fields.cc)
+    reply.index_number = fields.index_number
+    reply.subject_category = fields.subject_category
+    reply.genre = fields.genre
+    reply.date = fields.date
+    reply.year = fields.year
+    reply.body = fields.body or prepared.text
+    reply.quality_flags = list(prepared.quality_flags)
+    reply.repair_notes = list(prepared.repair_notes)
+
+
+def _replace_addressees(reply: Reply, addressees) -> None:
+    reply.addressees.all().delete()
+    Addressee.objects.bulk_create(
+        Addressee(reply=reply, name=person.name, role=person.role, position=position)
+        for position, person in enumerate(addressees)
+    )
+
+
+def _topics_for(slugs: list[str]) -> list[Topic]:
+    if not slugs:
+        return []
+    topic_sync_vocabulary()
+    return list(Topic.objects.filter(slug__in=slugs))
+
+
+def topic_sync_vocabulary() -> None:
+    """Make sure every topic of the vocabulary file exists; staff-made topics are left alone."""
+    for definition in topic_vocabulary():
+        Topic.objects.get_or_create(slug=definition.slug, defaults={"name": definition.name})
+
+
+@transaction.atomic
+def reply_publish(*, reply: Reply) -> Reply:
+    if reply.status != Reply.Status.PUBLISHED:
+        reply.status = Reply.Status.PUBLISHED
+        reply.published_at = timezone.now()
+        reply.save(update_fields=["status", "published_at", "updated_at"])
+        transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    return reply
+
+
+@transaction.atomic
+def reply_unpublish(*, reply: Reply) -> Reply:
+    if reply.status != Reply.Status.DRAFT:
+        reply.status = Reply.Status.DRAFT
+        reply.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    return reply
+
+
+@transaction.atomic
+def reply_save(*, reply: Reply) -> Reply:
+    """Save staff corrections of a reply's fields and bring the index in step after commit."""
+    if reply.doc_number:
+        from replies.ingest.extract import parse_doc_number
+
+        parsed = parse_doc_number(reply.doc_number)
+        if parsed is not None:
+            reply.doc_number = parsed.text
+            reply.doc_issuer, reply.doc_year, reply.doc_serial = parsed.issuer, parsed.year, parsed.serial
+            reply.doc_number_key = doc_number_key(parsed.issuer, parsed.year, parsed.serial)
+    else:
+        reply.doc_number_key = ""
+    if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
+        reply.published_at = timezone.now()
+    reply.save()
+    transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    return reply
+
+
+@transaction.atomic
+def reply_delete(*, reply: Reply) -> None:
+    """Delete a reply; its original files stay on disk and in the table, unlinked."""
+    reply_id = reply.pk
+    reply.source_files.update(reply=None)
+    reply.delete()
+    transaction.on_commit(partial(index_remove_replies, reply_ids=[reply_id]))

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the archive and its tests use: Chromium and a CJK font for the browser
+# tests, Tesseract for OCR. Installed only when missing and only when running as root.
+set -euo pipefail
+packages=(chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present."
+  exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system packages: missing ${missing[*]}; install them with: sudo apt-get install ${missing[*]}"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: installed."

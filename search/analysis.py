@@ -1,0 +1,131 @@
+"""Chinese analysis for Whoosh: jieba words with true token positions, and CJK sub-words.
+
+jieba's own ChineseAnalyzer stores a token's character offset as its position, which breaks
+phrase queries; here a position is the token's sequence number. Words are jieba's precise
+mode (no overlapping search-mode pieces); the sub-word field holds overlapping character
+bigrams so that any substring of two or more characters can be found (工信 in 常工信复).
+"""
+import logging
+import re
+from pathlib import Path
+
+import jieba
+from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
+
+WORD_CHARACTER = re.compile(r"\w", re.UNICODE)
+CJK_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+SUBWORD_RUNS = re.compile(rf"(?P<cjk>[{CJK_CHARACTERS}]+)|(?P<other>[^\W_{CJK_CHARACTERS}]+)")
+DOMAIN_DICTIONARY = Path(__file__).resolve().parent / "data" / "domain_words.txt"
+
+
+def configure_jieba(cache_dir: str) -> None:
+    """Keep jieba's dictionary cache in the project's folder instead of the system's temp dir."""
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = cache_dir
+    jieba.setLogLevel(logging.WARNING)
+
+
+def jieba_tokenizer() -> jieba.Tokenizer:
+    """The process-wide jieba tokenizer, its dictionary loaded once (gunicorn preloads it)."""
+    if not jieba.dt.initialized:
+        jieba.dt.initialize()
+        jieba.dt.load_userdict(str(DOMAIN_DICTIONARY))
+    return jieba.dt
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """Words of the text (punctuation and spaces dropped) with their character offsets."""
+    return [
+        (word, start, end)
+        for word, start, end in jieba_tokenizer().tokenize(text, HMM=True)
+        if WORD_CHARACTER.search(word)
+    ]
+
+
+def segment_words(text: str) -> list[str]:
+    return [word.lower() for word, _, _ in segment(text)]
+
+
+def subword_pieces(text: str) -> list[tuple[str, int, int, int]]:
+    """(piece, position, start, end) for the sub-word field.
+
+    Every CJK character takes one position and is indexed twice there: alone, and as the
+    first character of a bigram with its successor. Any run of letters and digits is one
+    piece at one position. A substring is then a phrase of bigrams (plus a single
+    character where a run has one), whatever jieba made of its neighbourhood.
+    """
+    pieces = []
+    position = 0
+    for match in SUBWORD_RUNS.finditer(text):
+        start, run = match.start(), match.group()
+        if match.group("cjk"):
+            for offset, character in enumerate(run):
+                pieces.append((character, position, start + offset, start + offset + 1))
+                if offset + 1 < len(run):
+                    pieces.append((run[offset : offset + 2], position, start + offset, start + offset + 2))
+                position += 1
+        else:
+            pieces.append((run.lower(), position, start, match.end()))
+            position += 1
+    return pieces
+
+
+def subword_query_pieces(text: str) -> list[str]:
+    """Pieces of the sub-word field that spell out the text at consecutive positions.
+
+    A CJK run of n characters is its n-1 bigrams and then its last character alone (which
+    the index holds at that position too); the last character of the whole text is left
+    out, as the bigram before it already fixes it.
+    """
+    runs = list(SUBWORD_RUNS.finditer(text))
+    pieces = []
+    for match in runs:
+        run = match.group()
+        if match.group("cjk"):
+            pieces.extend(run[offset : offset + 2] for offset in range(len(run) - 1))
+            pieces.append(run[-1])
+        else:
+            pieces.append(run.lower())
+    if runs and runs[-1].group("cjk") and len(runs[-1].group()) > 1:
+        pieces.pop()
+    return pieces
+
+
+class _PieceTokenizer(Tokenizer):
+    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
+        """(text, position, start character, end character) of each token."""
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, position, start, end in self.pieces(value):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class JiebaTokenizer(_PieceTokenizer):
+    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
+        return [(word, number, start, end) for number, (word, start, end) in enumerate(segment(value))]
+
+
+class SubwordTokenizer(_PieceTokenizer):
+    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
+        return subword_pieces(value)
+
+
+def JiebaAnalyzer() -> Composable:
+    return JiebaTokenizer() | LowercaseFilter()
+
+
+def SubwordAnalyzer() -> Composable:
+    return SubwordTokenizer()

@@ -1,0 +1,249 @@
+"""A haystack Whoosh backend for Chinese: jieba words, CJK sub-words, one cached searcher.
+
+haystack's stock Whoosh backend analyses every text field in English, drops one-character
+queries, re-opens the index for every query and runs an extra query over every document
+to narrow by model. This backend owns its schema (see search.fields), keeps one searcher
+per process and refreshes it only when the index changed, and executes queries compiled by
+search.query with filters, facets and sorting in a single Whoosh search.
+"""
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SearchBackendError
+from haystack.utils import get_identifier
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import CLEAR
+
+from search.analysis import JiebaAnalyzer, SubwordAnalyzer
+
+logger = logging.getLogger(__name__)
+
+WRITER_LOCK_TIMEOUT_SECONDS = 60.0
+WRITER_MEMORY_MB = 256
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: wq.Query
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 10
+    facets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    reply_id: int
+    score: float
+    fields: dict
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+SORTS = {
+    "newest": [("date", True), ("reply_id", True)],
+    "oldest": [("date", False), ("reply_id", False)],
+}
+MULTIVALUED_FACETS = {"topics", "addressees"}
+
+
+class JiebaWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self._searcher = None
+
+    # The schema ---------------------------------------------------------------------------
+
+    def build_schema(self, fields):
+        schema_fields = {
+            ID: WHOOSH_ID(stored=True, unique=True),
+            DJANGO_CT: WHOOSH_ID(stored=True),
+            DJANGO_ID: WHOOSH_ID(stored=True),
+        }
+        content_field_name = ""
+        for field_class in fields.values():
+            schema_fields[field_class.index_fieldname] = self._whoosh_field(field_class)
+            if field_class.document:
+                content_field_name = field_class.index_fieldname
+        if not content_field_name:
+            raise SearchBackendError("The reply index needs one field with document=True.")
+        return content_field_name, Schema(**schema_fields)
+
+    @staticmethod
+    def _whoosh_field(field_class):
+        kind = field_class.field_type
+        stored = field_class.stored
+        boost = field_class.boost
+        if kind == "jieba_text":
+            return TEXT(analyzer=JiebaAnalyzer(), phrase=True, stored=stored, field_boost=boost)
+        if kind == "subword":
+            return TEXT(analyzer=SubwordAnalyzer(), phrase=True, stored=False, field_boost=boost)
+        if kind == "keyword":
+            return WHOOSH_ID(stored=stored, sortable=True)
+        if kind == "keyword_list":
+            return KEYWORD(stored=stored, commas=True, lowercase=False, scorable=False)
+        if kind == "stored":
+            return STORED()
+        if kind in ("date", "datetime"):
+            return DATETIME(stored=stored, sortable=True)
+        if kind == "integer":
+            return NUMERIC(numtype=int, bits=64, stored=stored, sortable=True)
+        raise SearchBackendError(f"No Whoosh field for haystack field type {kind!r}.")
+
+    def setup(self):
+        super().setup()
+        if set(self.index.schema.names()) != set(self.schema.names()):
+            logger.warning("The search index at %s has an older schema; it needs `manage.py rebuild_index`.", self.path)
+
+    def schema_is_current(self) -> bool:
+        if not self.setup_complete:
+            self.setup()
+        return set(self.index.schema.names()) == set(self.schema.names())
+
+    # Writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self):
+        """One writer at a time: wait for Whoosh's lock, cancel on error, commit otherwise."""
+        if not self.setup_complete:
+            self.setup()
+        writer = self.index.writer(limitmb=WRITER_MEMORY_MB, timeout=WRITER_LOCK_TIMEOUT_SECONDS)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit()
+
+    def update(self, index, iterable, commit=True):
+        documents = [self._whoosh_document(index.full_prepare(obj)) for obj in iterable]
+        if not documents:
+            return
+        with self.writer() as writer:
+            for document in documents:
+                writer.update_document(**document)
+
+    def _whoosh_document(self, prepared: dict) -> dict:
+        prepared.pop("boost", None)
+        document = {}
+        for key, value in prepared.items():
+            if value is None or value == [] or value == "":
+                continue
+            if isinstance(value, (list, tuple)):
+                value = ",".join(str(item).replace(",", " ") for item in value)
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                value = datetime(value.year, value.month, value.day)
+            document[key] = value
+        return document
+
+    def remove(self, obj_or_string, commit=True):
+        with self.writer() as writer:
+            writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+    def remove_many(self, identifiers: list[str]) -> None:
+        with self.writer() as writer:
+            for identifier in identifiers:
+                writer.delete_by_term(ID, identifier)
+
+    def clear(self, models=None, commit=True):
+        """Empty the index in place, so that open searchers see a newer generation."""
+        if not self.setup_complete:
+            self.setup()
+        if set(self.index.schema.names()) != set(self.schema.names()):
+            self.delete_index()
+            return
+        writer = self.index.writer(timeout=WRITER_LOCK_TIMEOUT_SECONDS)
+        writer.commit(mergetype=CLEAR)
+
+    # Reading ------------------------------------------------------------------------------
+
+    def searcher(self):
+        """This process's searcher, refreshed only when the index on disk has changed."""
+        if not self.setup_complete:
+            self.setup()
+        if self._searcher is None:
+            self._searcher = self.index.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def delete_index(self):
+        self._close_searcher()
+        super().delete_index()
+
+    def _close_searcher(self):
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def search(self, query_string, **kwargs):
+        raise SearchBackendError("Search replies through search.selectors.reply_search().")
+
+    def execute(self, request: SearchRequest) -> SearchResponse:
+        searcher = self.searcher()
+        filters = [wq.Term(name, value) for name, value in request.filters.items()]
+        filter_query = wq.And(filters) if len(filters) > 1 else (filters[0] if filters else None)
+        groupedby = {
+            name: sorting.FieldFacet(name, allow_overlap=name in MULTIVALUED_FACETS, maptype=sorting.Count)
+            for name in request.facets
+        }
+        sortedby = None
+        if request.sort in SORTS:
+            sortedby = sorting.MultiFacet(
+                [sorting.FieldFacet(name, reverse=reverse) for name, reverse in SORTS[request.sort]]
+            )
+        results = searcher.search(
+            request.query,
+            filter=filter_query,
+            limit=max(request.offset + request.limit, 1),
+            sortedby=sortedby,
+            groupedby=groupedby or None,
+            terms=False,
+        )
+        hits = [
+            SearchHit(reply_id=int(hit["reply_id"]), score=hit.score or 0.0, fields=hit.fields())
+            for hit in results[request.offset : request.offset + request.limit]
+        ]
+        facets = {name: _sorted_groups(results.groups(name)) for name in request.facets}
+        return SearchResponse(total=len(results), hits=hits, facets=facets)
+
+    def related(self, *, reply_id: int, text: str, limit: int, filters: dict[str, str]) -> list[SearchHit]:
+        """Replies like this one, by the key words of its text."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(reply_id=reply_id)
+        if docnum is None:
+            return []
+        filter_query = wq.And([wq.Term(name, value) for name, value in filters.items()]) if filters else None
+        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=filter_query)
+        return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
+
+    def indexed_ids(self) -> set[int]:
+        """Every indexed reply id (for consistency checks against the database)."""
+        reader = self.searcher().reader()
+        return {int(fields["reply_id"]) for _, fields in reader.iter_docs()}
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+
+def _sorted_groups(groups: dict) -> list[tuple[str, int]]:
+    return sorted(((value, count) for value, count in groups.items() if value), key=lambda item: (-item[1], item[0]))
+
+
+class JiebaWhooshEngine(BaseEngine):
+    backend = JiebaWhooshBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,94 @@
+"""Marks what a reader searched for, in snippets built from escaped stored text.
+
+Matching is on the strings the reader typed (and their jieba words), so a whole word is
+marked as one (<mark>智能化</mark>), never the overlapping pieces of a search-mode cut; and
+no document is re-segmented to highlight it.
+"""
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SNIPPET_WIDTH = 110
+CONTEXT_BEFORE = 25
+WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    term: str
+
+
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    usable = sorted({term for term in terms if term.strip()}, key=len, reverse=True)
+    if not usable:
+        return None
+    return re.compile("|".join(re.escape(term) for term in usable), re.IGNORECASE)
+
+
+def find_matches(text: str, pattern: re.Pattern | None) -> list[Match]:
+    if pattern is None:
+        return []
+    return [Match(found.start(), found.end(), found.group().lower()) for found in pattern.finditer(text)]
+
+
+def mark_text(text: str, matches: list[Match], start: int = 0, end: int | None = None) -> str:
+    """Escaped text[start:end] with every match inside it wrapped in <mark>."""
+    end = len(text) if end is None else end
+    pieces, cursor = [], start
+    for match in matches:
+        if match.start < start or match.end > end:
+            continue
+        pieces.append(escape(text[cursor : match.start]))
+        pieces.append(f"<mark>{escape(text[match.start : match.end])}</mark>")
+        cursor = match.end
+    pieces.append(escape(text[cursor:end]))
+    return "".join(pieces)
+
+
+def highlight_snippets(text: str, terms: list[str], *, limit: int = 3) -> list[SafeString]:
+    """Up to `limit` snippets around the passages with the most distinct matched terms."""
+    flat = WHITESPACE.sub(" ", text)
+    matches = find_matches(flat, term_pattern(terms))
+    if not matches:
+        return []
+    windows = _candidate_windows(flat, matches)
+    chosen: list[tuple[int, int]] = []
+    for window in sorted(windows, key=lambda w: (-len(_terms_in(w, matches)), w[0])):
+        if all(window[1] <= other[0] or window[0] >= other[1] for other in chosen):
+            chosen.append(window)
+        if len(chosen) == limit:
+            break
+    return [_render_window(flat, matches, window) for window in sorted(chosen)]
+
+
+def highlight_text(text: str, terms: list[str]) -> SafeString:
+    """The whole text, escaped, with every match marked (for a detail page)."""
+    return mark_safe(mark_text(text, find_matches(text, term_pattern(terms))))
+
+
+def _candidate_windows(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    windows = []
+    for match in matches:
+        start = max(0, match.start - CONTEXT_BEFORE)
+        end = min(len(text), start + SNIPPET_WIDTH)
+        while any(m.start < end < m.end for m in matches):
+            end += 1
+        windows.append((start, end))
+    return windows
+
+
+def _terms_in(window: tuple[int, int], matches: list[Match]) -> set[str]:
+    return {match.term for match in matches if window[0] <= match.start and match.end <= window[1]}
+
+
+def _render_window(text: str, matches: list[Match], window: tuple[int, int]) -> SafeString:
+    start, end = window
+    while any(m.start < start < m.end for m in matches):
+        start -= 1
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + mark_text(text, matches, start, end) + suffix)

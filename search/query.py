@@ -1,0 +1,254 @@
+"""The archive's query language, parsed without ever failing, and compiled to Whoosh queries.
+
+Words are ANDed; "…" is an exact phrase; -word excludes; A OR B; field filters such as
+签发人:杨军 or signer:杨军. Anything that does not parse as syntax is searched literally.
+Traditional characters are folded to simplified ones, as the archive's texts are.
+"""
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from whoosh import query as wq
+
+from replies.ingest.extract import doc_number_key, find_doc_numbers
+from search.analysis import segment_words, subword_query_pieces
+from search.keys import doc_year_serial_key, proposal_key
+
+MAX_QUERY_CHARACTERS = 200
+
+FIELD_ALIASES = {
+    "签发人": "signer", "signer": "signer",
+    "代表": "addressees", "委员": "addressees", "addressee": "addressees",
+    "文号": "doc_number", "doc_number": "doc_number",
+    "年份": "year", "year": "year",
+    "届次": "session", "session": "session",
+    "主题": "topics", "topic": "topics",
+    "发布机构": "issuing_organ", "organ": "issuing_organ",
+}
+QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
+PROPOSAL_QUERY = re.compile(r"^第?\s*(\d{1,5})\s*号?(?:建议|提案)?$")
+WHITESPACE = re.compile(r"\s+")
+
+TITLE_BOOST = 3.0
+PHRASE_BOOST = 2.0
+DOC_NUMBER_BOOST = 40.0
+PROPOSAL_NUMBER_BOOST = 10.0
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    field: str = ""
+
+
+@dataclass
+class ParsedQuery:
+    """What the reader asked for: groups of clauses; clauses in a group are alternatives (OR)."""
+
+    groups: list[list[Clause]] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def highlight_terms(self) -> list[str]:
+        """The strings to mark in results: what was typed, and its words."""
+        terms: set[str] = set()
+        for group in self.groups:
+            for clause in group:
+                if clause.negated or (clause.field and clause.field not in ("signer", "addressees")):
+                    continue
+                terms.add(clause.text)
+                if not clause.phrase:
+                    terms.update(segment_words(clause.text))
+        return sorted(terms, key=len, reverse=True)
+
+
+@cache
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise_query(raw: str) -> tuple[str, bool]:
+    """Control characters become spaces, width is folded, traditional becomes simplified."""
+    text = "".join(" " if unicodedata.category(char).startswith("C") else char for char in raw)
+    text = unicodedata.normalize("NFKC", text)
+    truncated = len(text) > MAX_QUERY_CHARACTERS
+    text = text[:MAX_QUERY_CHARACTERS]
+    text = _to_simplified().convert(text)
+    return WHITESPACE.sub(" ", text).strip(), truncated
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    text, truncated = normalise_query(raw or "")
+    parsed = ParsedQuery(truncated=truncated)
+    pending_or = False
+    for token in _lex(text):
+        if token == ("OR", False):
+            pending_or = bool(parsed.groups)
+            continue
+        clause = _clause(*token)
+        if clause is None:
+            continue
+        if pending_or and not clause.negated:
+            parsed.groups[-1].append(clause)
+        else:
+            parsed.groups.append([clause])
+        pending_or = False
+    return parsed
+
+
+def _lex(text: str) -> list[tuple[str, bool]]:
+    """(text, quoted) tokens. An unbalanced quote is dropped and the rest read as words."""
+    tokens: list[tuple[str, bool]] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == " ":
+            position += 1
+            continue
+        closing = QUOTE_PAIRS.get(char)
+        if closing is not None:
+            end = text.find(closing, position + 1)
+            if end != -1:
+                tokens.append((text[position + 1 : end], True))
+                position = end + 1
+                continue
+            position += 1
+            continue
+        end = text.find(" ", position)
+        end = len(text) if end == -1 else end
+        word = text[position:end]
+        quote_at = next((i for i, c in enumerate(word) if c in QUOTE_PAIRS and i > 0), None)
+        if quote_at is not None:
+            end = position + quote_at
+            word = text[position:end]
+        tokens.append(("OR", False) if word in ("OR", "|") else (word, False))
+        position = end
+    return tokens
+
+
+def _clause(text: str, quoted: bool) -> Clause | None:
+    if quoted:
+        return Clause(text.strip(), phrase=True) if text.strip() else None
+    negated = text.startswith("-") and len(text) > 1
+    if negated:
+        text = text[1:]
+    name, separator, value = text.partition(":")
+    if separator and value and name in FIELD_ALIASES:
+        return Clause(value, negated=negated, field=FIELD_ALIASES[name])
+    if not any(char.isalnum() for char in text):
+        return None
+    return Clause(text, negated=negated)
+
+
+class QueryCompiler:
+    """Turns a ParsedQuery into a Whoosh query over the reply index's fields."""
+
+    def compile(self, parsed: ParsedQuery) -> wq.Query:
+        positive, negative = [], []
+        for group in parsed.groups:
+            alternatives = [self._clause(clause) for clause in group]
+            alternatives = [query for query in alternatives if query is not None]
+            if not alternatives:
+                continue
+            combined = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            (negative if group[0].negated else positive).append(combined)
+        if not positive and not negative:
+            return wq.NullQuery
+        base = wq.And(positive) if positive else wq.Every()
+        if len(positive) == 1:
+            base = positive[0]
+        if negative:
+            return wq.AndNot(base, wq.Or(negative))
+        return base
+
+    def _clause(self, clause: Clause) -> wq.Query | None:
+        if clause.field:
+            return self._field_filter(clause.field, clause.text)
+        if clause.phrase:
+            return self._phrase(clause.text)
+        return self._words(clause.text)
+
+    def _field_filter(self, fieldname: str, value: str) -> wq.Query | None:
+        if fieldname == "doc_number":
+            return self._doc_number(value) or self._phrase(value)
+        return wq.Term(fieldname, value)
+
+    def _phrase(self, text: str) -> wq.Query | None:
+        exact = self._substring(text)
+        if exact is None:
+            return None
+        words = segment_words(text)
+        in_title = _phrase_or_term("title", words, boost=TITLE_BOOST)
+        return wq.Or([exact, in_title]) if in_title is not None else exact
+
+    def _words(self, text: str) -> wq.Query | None:
+        exact = self._substring(text)
+        structured = self._doc_number(text) or self._proposal_number(text)
+        if structured is not None:
+            return wq.Or([structured, exact]) if exact is not None else structured
+        words = segment_words(text)
+        if not words:
+            return exact
+        if len(words) == 1:
+            return self._word(words[0])
+        scattered = wq.And([self._word(word) for word in words])
+        alternatives = [scattered, _phrase_or_term("title", words, boost=TITLE_BOOST * PHRASE_BOOST)]
+        if exact is not None:
+            alternatives.append(_boosted(exact, PHRASE_BOOST))
+        return wq.Or(alternatives)
+
+    def _word(self, word: str) -> wq.Query:
+        alternatives = [wq.Term("text", word), wq.Term("title", word, boost=TITLE_BOOST)]
+        subword = self._substring(word)
+        if subword is not None:
+            alternatives.append(subword)
+        return wq.Or(alternatives)
+
+    @staticmethod
+    def _substring(text: str) -> wq.Query | None:
+        """The text as a contiguous substring, found through the sub-word field."""
+        pieces = subword_query_pieces(text)
+        if not pieces:
+            return None
+        if len(pieces) == 1:
+            return wq.Term("subwords", pieces[0])
+        return wq.Phrase("subwords", pieces)
+
+    @staticmethod
+    def _doc_number(text: str) -> wq.Query | None:
+        numbers = find_doc_numbers(text)
+        if not numbers:
+            return None
+        number = numbers[0]
+        if not number.issuer:
+            return wq.Term("doc_year_serial", doc_year_serial_key(number.year, number.serial), boost=DOC_NUMBER_BOOST)
+        return wq.Term("doc_number_key", doc_number_key(number.issuer, number.year, number.serial),
+                       boost=DOC_NUMBER_BOOST)
+
+    @staticmethod
+    def _proposal_number(text: str) -> wq.Query | None:
+        match = PROPOSAL_QUERY.match(text)
+        if match is None:
+            return None
+        return wq.Term("proposal_key", proposal_key(match.group(1)), boost=PROPOSAL_NUMBER_BOOST)
+
+
+def _boosted(query: wq.Query, boost: float) -> wq.Query:
+    query.boost = boost
+    return query
+
+
+def _phrase_or_term(fieldname: str, words: list[str], *, boost: float) -> wq.Query | None:
+    if not words:
+        return None
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0], boost=boost)
+    return wq.Phrase(fieldname, words, boost=boost)

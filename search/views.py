@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from replies.selectors import filter_label
+from search.forms import SearchForm
+from search.selectors import FILTER_FIELDS, SORT_CHOICES, SearchParams, labelled_facets, reply_search
+
+RESULTS_PER_PAGE = 10
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET)
+    form.is_valid()
+    params = SearchParams.from_mapping({name: value for name, value in form.cleaned_data.items()})
+    results = reply_search(params=params, include_drafts=request.user.is_staff, page_size=RESULTS_PER_PAGE)
+    page = Paginator(results, RESULTS_PER_PAGE, orphans=3).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "params": params,
+        "page": page,
+        "results": results,
+        "facets": labelled_facets(results.facets),
+        "truncated": results.parsed.truncated,
+        "sort": results.sort,
+        "sort_choices": SORT_CHOICES,
+        "active_filters": [
+            (name, getattr(params, name), filter_label(name, getattr(params, name)))
+            for name in FILTER_FIELDS if getattr(params, name)
+        ],
+    }
+    return render(request, "search/search.html", context)
