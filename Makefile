@@ -10,7 +10,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/replies_archive
 # SECRET_KEY from the environment, else the one `make` keeps in var/secret_key.
 WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
 
-.PHONY: run test setup serve bench clean-index
+.PHONY: run test setup
 
 run: setup
 	$(WITH_SECRET) $(PY) manage.py migrate --noinput

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
 from replies.models import Addressee, Reply, SourceFile, Topic
 from replies.services import IngestOutcome, reply_delete, reply_ingest_file, reply_publish, reply_save, reply_unpublish

@@ -24,9 +24,15 @@ class Topic(models.Model):
         return reverse("replies:topic_detail", args=[self.slug])
 
 
+NEWEST_FIRST = (models.F("date").desc(nulls_last=True), models.F("year").desc(nulls_last=True), "-id")
+
+
 class ReplyQuerySet(models.QuerySet):
     def published(self) -> "ReplyQuerySet":
         return self.filter(status=Reply.Status.PUBLISHED)
+
+    def newest_first(self) -> "ReplyQuerySet":
+        return self.order_by(*NEWEST_FIRST)
 
     def visible_to(self, user) -> "ReplyQuerySet":
         if user.is_authenticated and user.is_staff:
@@ -78,7 +84,7 @@ class Reply(models.Model):
     objects = ReplyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "-id"]
+        ordering = NEWEST_FIRST
         verbose_name = "答复"
         verbose_name_plural = "答复"
         constraints = [

@@ -30,7 +30,7 @@ def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply
             replies = replies.filter(year=int(value)) if value.isdigit() else replies.none()
         elif name in ("kind", "session", "signer"):
             replies = replies.filter(**{name: value})
-    return replies.order_by("-date", "-id")
+    return replies.newest_first()
 
 
 def reply_get(*, user, pk: int) -> Reply:
@@ -55,7 +55,7 @@ def archive_overview(*, user) -> dict:
         "total": replies.count(),
         "by_kind": browse_facet(user=user, name="kind"),
         "by_year": browse_facet(user=user, name="year"),
-        "latest": list(replies.order_by("-date", "-id")[:8]),
+        "latest": list(replies.newest_first().prefetch_related("addressees")[:8]),
     }
 
 

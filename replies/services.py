@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from replies.ingest.errors import IngestRefused
-from replies.ingest.extract import doc_number_key
+from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
-from replies.models import Addressee, Reply, SourceFile, Topic, original_upload_path
 from replies.ingest.topics import topic_vocabulary
+from replies.models import Addressee, Reply, SourceFile, Topic, original_upload_path
 from search.indexing import index_remove_replies, index_update_replies
 
 logger = logging.getLogger(__name__)
@@ -69,15 +69,16 @@ def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publis
 
 @dataclass(frozen=True)
 class _Duplicate:
-    reply: Reply | None
+    reply: Reply
 
     def with_filename(self, filename: str) -> IngestOutcome:
-        reason = f"与已有文件内容相同：{self.reply}" if self.reply else "与已有文件内容相同"
+        reason = f"与已有文件内容相同：{self.reply}"
         return IngestOutcome(filename, IngestOutcome.DUPLICATE, reply=self.reply, reason=reason)
 
 
 def _duplicate_of(sha256: str) -> _Duplicate | None:
-    existing = SourceFile.objects.filter(sha256=sha256).select_related("reply").first()
+    """The reply these bytes already belong to; the original of a deleted reply may come back."""
+    existing = SourceFile.objects.filter(sha256=sha256, reply__isnull=False).select_related("reply").first()
     return None if existing is None else _Duplicate(existing.reply)
 
 
@@ -93,7 +94,8 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     fields = prepared.fields
     existing = None
     if fields.doc_number is not None:
-        existing = Reply.objects.select_for_update().filter(doc_number=fields.doc_number.text).first()
+        key = doc_number_key(fields.doc_number.issuer, fields.doc_number.year, fields.doc_number.serial)
+        existing = Reply.objects.select_for_update().filter(doc_number_key=key).first()
     reply = existing or Reply(status=Reply.Status.PUBLISHED if publish else Reply.Status.DRAFT)
     _apply_fields(reply, prepared)
     if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
@@ -101,15 +103,17 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     reply.save()
     _replace_addressees(reply, fields.addressees)
     reply.topics.set(_topics_for(prepared.topic_slugs))
-    SourceFile.objects.create(
-        reply=reply,
-        file=stored_name,
-        filename=filename[:255],
-        size=prepared.size,
-        content_type=prepared.content_type,
+    SourceFile.objects.update_or_create(
         sha256=prepared.sha256,
-        text_encoding=prepared.text_encoding,
-        uploaded_by=uploaded_by,
+        defaults={
+            "reply": reply,
+            "file": stored_name,
+            "filename": filename[:255],
+            "size": prepared.size,
+            "content_type": prepared.content_type,
+            "text_encoding": prepared.text_encoding,
+            "uploaded_by": uploaded_by,
+        },
     )
     transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
     status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
@@ -187,14 +191,11 @@ def reply_unpublish(*, reply: Reply) -> Reply:
 @transaction.atomic
 def reply_save(*, reply: Reply) -> Reply:
     """Save staff corrections of a reply's fields and bring the index in step after commit."""
-    if reply.doc_number:
-        from replies.ingest.extract import parse_doc_number
-
-        parsed = parse_doc_number(reply.doc_number)
-        if parsed is not None:
-            reply.doc_number = parsed.text
-            reply.doc_issuer, reply.doc_year, reply.doc_serial = parsed.issuer, parsed.year, parsed.serial
-            reply.doc_number_key = doc_number_key(parsed.issuer, parsed.year, parsed.serial)
+    parsed = parse_doc_number(reply.doc_number) if reply.doc_number else None
+    if parsed is not None:
+        reply.doc_number = parsed.text
+        reply.doc_issuer, reply.doc_year, reply.doc_serial = parsed.issuer, parsed.year, parsed.serial
+        reply.doc_number_key = doc_number_key(parsed.issuer, parsed.year, parsed.serial)
     else:
         reply.doc_number_key = ""
     if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:

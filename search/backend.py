@@ -54,8 +54,8 @@ class SearchResponse:
 
 
 SORTS = {
-    "newest": [("date", True), ("reply_id", True)],
-    "oldest": [("date", False), ("reply_id", False)],
+    "newest": [("sort_date", True), ("reply_id", True)],
+    "oldest": [("sort_date", False), ("reply_id", False)],
 }
 MULTIVALUED_FACETS = {"topics", "addressees"}
 

@@ -27,7 +27,9 @@ FIELD_ALIASES = {
     "发布机构": "issuing_organ", "organ": "issuing_organ",
 }
 QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
-PROPOSAL_QUERY = re.compile(r"^第?\s*(\d{1,5})\s*号?(?:建议|提案)?$")
+# 第0287号提案, 第99号, 0287 or 099 (a bare number only with a leading zero or up to three digits,
+# so that a year such as 2021 is not taken for a proposal number).
+PROPOSAL_QUERY = re.compile(r"^(?:第\s*(\d{1,5})\s*号?(?:建议|提案)?|(\d{1,5})\s*号(?:建议|提案)?|(0\d{1,4}|\d{1,3}))$")
 WHITESPACE = re.compile(r"\s+")
 
 TITLE_BOOST = 3.0
@@ -63,8 +65,8 @@ class ParsedQuery:
                 if clause.negated or (clause.field and clause.field not in ("signer", "addressees")):
                     continue
                 terms.add(clause.text)
-                if not clause.phrase:
-                    terms.update(segment_words(clause.text))
+                if not clause.phrase and not _is_structured_number(clause.text):
+                    terms.update(word for word in segment_words(clause.text) if len(word) > 1)
         return sorted(terms, key=len, reverse=True)
 
 
@@ -73,6 +75,10 @@ def _to_simplified():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+def _is_structured_number(text: str) -> bool:
+    return bool(find_doc_numbers(text) or PROPOSAL_QUERY.match(text))
 
 
 def normalise_query(raw: str) -> tuple[str, bool]:
@@ -238,7 +244,8 @@ class QueryCompiler:
         match = PROPOSAL_QUERY.match(text)
         if match is None:
             return None
-        return wq.Term("proposal_key", proposal_key(match.group(1)), boost=PROPOSAL_NUMBER_BOOST)
+        number = next(group for group in match.groups() if group)
+        return wq.Term("proposal_key", proposal_key(number), boost=PROPOSAL_NUMBER_BOOST)
 
 
 def _boosted(query: wq.Query, boost: float) -> wq.Query:

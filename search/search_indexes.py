@@ -1,4 +1,6 @@
 """The search index of replies. The database is the truth; this index can always be rebuilt."""
+import datetime
+
 from haystack import indexes
 
 from search.keys import doc_year_serial_key, proposal_key
@@ -23,6 +25,7 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     topics = KeywordListField()
     addressees = KeywordListField()
     date = indexes.DateField(model_attr="date", null=True)
+    sort_date = indexes.DateField(null=True)
     reply_id = indexes.IntegerField(model_attr="pk")
     body = StoredTextField(model_attr="body", stored=True)
 
@@ -49,6 +52,12 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_year(self, reply: Reply) -> str | None:
         return str(reply.year) if reply.year else None
+
+    def prepare_sort_date(self, reply: Reply) -> datetime.date | None:
+        """The date written, else the first day of the reply's year, so undated replies sort by year."""
+        if reply.date:
+            return reply.date
+        return datetime.date(reply.year, 1, 1) if reply.year else None
 
     def prepare_topics(self, reply: Reply) -> list[str]:
         return [topic.slug for topic in reply.topics.all()]

@@ -1,5 +1,4 @@
 import hashlib
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -110,7 +109,7 @@ def test_a_failed_save_leaves_no_file_behind(ingest, monkeypatch):
     def broken_create(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(SourceFile.objects, "create", broken_create)
+    monkeypatch.setattr(SourceFile.objects, "update_or_create", broken_create)
     with pytest.raises(RuntimeError):
         ingest(seed_path("002"))
     sha256 = hashlib.sha256(seed_path("002").read_bytes()).hexdigest()
@@ -153,3 +152,18 @@ def test_delete_keeps_the_original_file(seeds):
     source.refresh_from_db()
     assert source.reply is None
     assert default_storage.exists(source.file.name)
+
+
+def test_a_deleted_reply_can_be_ingested_again_from_the_same_bytes(seeds, ingest):
+    reply_delete(reply=seeds["003"])
+    outcome = ingest(seed_path("003"))
+    assert outcome.status == IngestOutcome.CREATED
+    assert outcome.reply.source_files.count() == 1
+    assert SourceFile.objects.count() == 5
+
+
+def test_doc_numbers_printed_differently_are_the_same_reply(seeds, ingest):
+    changed = seed_path("002").read_text(encoding="utf-8").replace("第 35 号", "35号", 1).replace("经办人", "经 办 人")
+    outcome = ingest(content=changed.encode(), filename="002-again.txt")
+    assert outcome.status == IngestOutcome.NEW_VERSION
+    assert outcome.reply == seeds["002"]

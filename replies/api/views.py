@@ -11,7 +11,7 @@ class ReplyListAPI(ListAPIView):
     serializer_class = ReplySerializer
 
     def get_queryset(self):
-        return reply_visible(user=self.request.user).prefetch_related("addressees", "topics", "source_files").order_by("-date", "-id")
+        return reply_visible(user=self.request.user).prefetch_related("addressees", "topics", "source_files").newest_first()
 
 
 class ReplyDetailAPI(RetrieveAPIView):

@@ -1,5 +1,4 @@
 """Real headless Chromium (Debian's /usr/bin/chromium) against the archive served by live_server."""
-import os
 from pathlib import Path
 
 import pytest

@@ -180,7 +180,7 @@ def _reply(salutation: str, opening: str = "你们提出的关于加强管理的
         ("九三学社常州市委员会：", [("九三学社常州市委员会", "")]),
     ],
 )
-def test_addressees(salutation, expected):
+def test_addressee_forms(salutation, expected):
     assert extract_fields(_reply(salutation)).addressees == [Addressee(n, r) for n, r in expected]
 
 

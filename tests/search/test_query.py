@@ -48,3 +48,10 @@ def test_long_queries_are_truncated_and_flagged():
 
 def test_unknown_field_prefix_is_literal_text():
     assert clauses("会议:纪要") == [[Clause("会议:纪要")]]
+
+
+def test_highlight_terms_are_what_was_typed_and_its_longer_words():
+    assert parse_query("智能化改造 -疫情").highlight_terms()[0] == "智能化改造"
+    assert "疫情" not in parse_query("智能化改造 -疫情").highlight_terms()
+    assert parse_query("常工信复〔2021〕第35号").highlight_terms() == ["常工信复〔2021〕第35号"]
+    assert parse_query("税").highlight_terms() == ["税"]

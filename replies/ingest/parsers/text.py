@@ -1,5 +1,6 @@
 """Plain-text files in any common encoding: UTF-8 (with or without BOM), GB18030/GBK, UTF-16."""
 import codecs
+from pathlib import PurePath
 
 from charset_normalizer import from_bytes
 
@@ -54,7 +55,8 @@ class TextParser(Parser):
     def score(self, content: bytes, filename: str) -> int:
         if b"\x00" in content[:4096] and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return 0
-        return 10 if filename.lower().endswith(TEXT_SUFFIXES) else 1
+        suffix = PurePath(filename.lower()).suffix
+        return 10 if suffix in TEXT_SUFFIXES else 0
 
     def parse(self, content: bytes, filename: str) -> ParsedDocument:
         text, encoding = decode_text(content)
