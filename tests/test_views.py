@@ -105,3 +105,11 @@ def test_admin_upload_uses_the_ingest_service(client, db, search_index, django_c
     reply = Reply.objects.get()
     assert reply.status == Reply.Status.DRAFT
     assert reply.source_files.get().uploaded_by == admin
+
+
+def test_detail_lists_related_published_replies(client, seeds):
+    page = client.get(seeds["000"].get_absolute_url()).content.decode()
+    assert "相关答复" in page
+    related = page.split("相关答复", 1)[1]
+    assert seeds["002"].get_absolute_url() in related or seeds["003"].get_absolute_url() in related
+    assert seeds["000"].get_absolute_url() not in related
