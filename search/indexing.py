@@ -1,22 +1,14 @@
 """Bringing the search index in step with the database; the only module that writes it."""
-import logging
 
 from haystack import connections
 
 from replies.models import Reply
 
-logger = logging.getLogger(__name__)
-
-
 def reply_search_index():
-    from search.search_indexes import ReplyIndex
-
-    return connections["default"].get_unified_index().get_index(Reply) or ReplyIndex()
-
+    return connections["default"].get_unified_index().get_index(Reply)
 
 def search_backend():
     return connections["default"].get_backend()
-
 
 def index_update_replies(*, reply_ids: list[int]) -> None:
     """Write these replies' current rows to the index (deleted ones are removed)."""
@@ -27,7 +19,6 @@ def index_update_replies(*, reply_ids: list[int]) -> None:
     missing = set(reply_ids) - {reply.pk for reply in replies}
     if missing:
         index_remove_replies(reply_ids=sorted(missing))
-
 
 def index_remove_replies(*, reply_ids: list[int]) -> None:
     backend = search_backend()

@@ -118,17 +118,22 @@ class ReplySearchResults:
         return self._facets
 
     def _hit(self, hit: SearchHit) -> ReplyHit:
-        stored = hit.fields
-        written = stored.get("date")
-        return ReplyHit(
-            reply_id=hit.reply_id,
-            title=stored.get("title", ""),
-            doc_number=stored.get("doc_number", ""),
-            kind=stored.get("kind", ""),
-            date=written.date() if written else None,
-            score=hit.score,
-            snippets=highlight_snippets(stored.get("body", ""), self.highlight_terms) if self.highlight_terms else [],
-        )
+        return reply_hit(hit, highlight_terms=self.highlight_terms)
+
+
+def reply_hit(hit: SearchHit, *, highlight_terms: list[str] = ()) -> ReplyHit:
+    """A result as pages and the API show it, from the fields stored in the index."""
+    stored = hit.fields
+    written = stored.get("date")
+    return ReplyHit(
+        reply_id=hit.reply_id,
+        title=stored.get("title", ""),
+        doc_number=stored.get("doc_number", ""),
+        kind=stored.get("kind", ""),
+        date=written.date() if written else None,
+        score=hit.score,
+        snippets=highlight_snippets(stored.get("body", ""), list(highlight_terms)) if highlight_terms else [],
+    )
 
 
 FACET_PARAMETERS = {"kind": "kind", "year": "year", "session": "session", "signer": "signer",
@@ -154,8 +159,4 @@ def reply_search(*, params: SearchParams, include_drafts: bool = False, page_siz
 def reply_related(*, reply: Reply, include_drafts: bool = False, limit: int = 5) -> list[ReplyHit]:
     filters = {} if include_drafts else {"status": Reply.Status.PUBLISHED}
     hits = search_backend().related(reply_id=reply.pk, text=f"{reply.title}\n{reply.body}", limit=limit, filters=filters)
-    return [
-        ReplyHit(hit.reply_id, hit.fields.get("title", ""), hit.fields.get("doc_number", ""), hit.fields.get("kind", ""),
-                 hit.fields["date"].date() if hit.fields.get("date") else None, hit.score)
-        for hit in hits
-    ]
+    return [reply_hit(hit) for hit in hits]
