@@ -5,8 +5,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from replies.models import Addressee, Reply, SourceFile, Topic
-from replies.services import IngestOutcome, reply_delete, reply_ingest_file, reply_publish, reply_save, reply_unpublish
+from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic
+from replies.services import (
+    IngestOutcome,
+    reply_delete,
+    reply_ingest_upload,
+    reply_publish,
+    reply_save,
+    reply_unpublish,
+)
 
 
 class AddresseeInline(admin.TabularInline):
@@ -41,7 +48,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="文件")
+    files = MultipleFileField(label="文件", help_text="可一次选择多个文件，或上传一个 .zip 压缩包")
     publish = forms.BooleanField(label="直接发布（否则存为草稿，审核后再发布）", required=False)
 
 
@@ -69,25 +76,25 @@ class ReplyAdmin(admin.ModelAdmin):
         return [upload, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        reply_save(reply=obj)
+        reply_save(reply=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        reply_delete(reply=obj)
+        reply_delete(reply=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for reply in queryset:
-            reply_delete(reply=reply)
+            reply_delete(reply=reply, user=request.user)
 
     @admin.action(description="发布所选答复", permissions=["change"])
     def publish_selected(self, request, queryset):
         for reply in queryset:
-            reply_publish(reply=reply)
+            reply_publish(reply=reply, user=request.user)
         self.message_user(request, f"已发布 {queryset.count()} 份答复。", messages.SUCCESS)
 
     @admin.action(description="撤回所选答复为草稿", permissions=["change"])
     def unpublish_selected(self, request, queryset):
         for reply in queryset:
-            reply_unpublish(reply=reply)
+            reply_unpublish(reply=reply, user=request.user)
         self.message_user(request, f"已撤回 {queryset.count()} 份答复。", messages.SUCCESS)
 
     def upload_view(self, request):
@@ -98,9 +105,9 @@ class ReplyAdmin(admin.ModelAdmin):
         outcomes = []
         if request.method == "POST" and form.is_valid():
             for upload in form.cleaned_data["files"]:
-                outcomes.append(
-                    reply_ingest_file(content=upload.read(), filename=upload.name, uploaded_by=request.user,
-                                      publish=form.cleaned_data["publish"])
+                outcomes.extend(
+                    reply_ingest_upload(content=upload.read(), filename=upload.name, uploaded_by=request.user,
+                                        publish=form.cleaned_data["publish"])
                 )
             failed = sum(outcome.failed for outcome in outcomes)
             level = messages.WARNING if failed else messages.SUCCESS
@@ -130,6 +137,36 @@ class SourceFileAdmin(admin.ModelAdmin):
                        "uploaded_by", "uploaded_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CitedDocument)
+class CitedDocumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    readonly_fields = ["kind", "name", "key", "replies"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The upload and publication log: read-only for everyone."""
+
+    list_display = ["created_at", "action", "reply_label", "filename", "user", "detail"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["reply_label", "filename", "detail", "user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -161,3 +161,62 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class CitedDocument(models.Model):
+    """A document a reply cites: a title in 《》 or a doc number such as 常办电〔2021〕39号."""
+
+    class Kind(models.TextChoices):
+        TITLE = "title", "文件标题"
+        DOC_NUMBER = "doc_number", "文号"
+
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    name = models.CharField("名称", max_length=300)
+    # Titles are matched as written (after NFKC); doc numbers on their canonical key, whatever the brackets.
+    key = models.CharField("匹配键", max_length=300, unique=True)
+    replies = models.ManyToManyField(Reply, verbose_name="引用它的答复", related_name="citations", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "引用文件"
+        verbose_name_plural = "引用文件"
+
+    def __str__(self) -> str:
+        return self.name if self.kind == self.Kind.DOC_NUMBER else f"《{self.name}》"
+
+    def get_absolute_url(self) -> str:
+        return reverse("replies:cited_document_detail", args=[self.pk])
+
+
+class AuditEvent(models.Model):
+    """Who uploaded, published, changed or deleted what, and when; refused uploads included."""
+
+    class Action(models.TextChoices):
+        UPLOAD_CREATED = "upload_created", "上传：新建"
+        UPLOAD_NEW_VERSION = "upload_new_version", "上传：新版本"
+        UPLOAD_DUPLICATE = "upload_duplicate", "上传：重复"
+        UPLOAD_REFUSED = "upload_refused", "上传：被拒绝"
+        PUBLISHED = "published", "发布"
+        UNPUBLISHED = "unpublished", "撤回"
+        EDITED = "edited", "修改"
+        DELETED = "deleted", "删除"
+
+    action = models.CharField("操作", max_length=24, choices=Action.choices, db_index=True)
+    reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    # Kept as text so the record survives the reply's deletion.
+    reply_label = models.CharField("答复", max_length=500, blank=True)
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    detail = models.TextField("说明", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="操作人",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.reply_label or self.filename}"

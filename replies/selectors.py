@@ -1,9 +1,9 @@
 """Reading replies from the database, always through what the user may see."""
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from replies.models import Addressee, Reply, SourceFile, Topic
+from replies.models import Addressee, CitedDocument, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
 
@@ -83,3 +83,38 @@ def filter_label(name: str, value: str) -> str:
         topic = Topic.objects.filter(slug=value).first()
         return topic.name if topic else value
     return value
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: CitedDocument
+    other_replies: int  # visible replies besides this one that cite the same document
+
+
+def reply_citations(*, user, reply: Reply) -> list[Citation]:
+    """The documents a reply cites, in name order, each with how many other replies cite it."""
+    others = reply_visible(user=user).exclude(pk=reply.pk)
+    # Filtering by the reply's own link and counting the other links need two separate joins.
+    documents = CitedDocument.objects.filter(pk__in=reply.citations.values("pk")).annotate(
+        n=Count("replies", filter=Q(replies__in=others), distinct=True)
+    ).order_by("kind", "name")
+    return [Citation(document, document.n) for document in documents]
+
+
+def cited_document_list(*, user) -> QuerySet[CitedDocument]:
+    """Documents cited by at least one visible reply, most cited first."""
+    visible = reply_visible(user=user)
+    return (
+        CitedDocument.objects.annotate(n=Count("replies", filter=Q(replies__in=visible), distinct=True))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+
+
+def cited_document_get(*, user, pk: int) -> CitedDocument:
+    """A cited document the user may know of: one that a visible reply cites."""
+    return cited_document_list(user=user).get(pk=pk)
+
+
+def cited_document_replies(*, user, document: CitedDocument) -> QuerySet[Reply]:
+    return reply_visible(user=user).filter(citations=document).prefetch_related("addressees").newest_first()

@@ -9,11 +9,13 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch
+from replies.ingest.citations import find_citations
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
-from replies.models import Addressee, Reply, SourceFile, Topic, original_upload_path
+from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, original_upload_path
 from search.indexing import index_remove_replies, index_update_replies
 
 logger = logging.getLogger(__name__)
@@ -36,8 +38,62 @@ class IngestOutcome:
         return self.status == self.REFUSED
 
 
+    @property
+    def audit_action(self) -> str:
+        return {
+            self.CREATED: AuditEvent.Action.UPLOAD_CREATED,
+            self.NEW_VERSION: AuditEvent.Action.UPLOAD_NEW_VERSION,
+            self.DUPLICATE: AuditEvent.Action.UPLOAD_DUPLICATE,
+            self.REFUSED: AuditEvent.Action.UPLOAD_REFUSED,
+        }[self.status]
+
+
+def reply_ingest_upload(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> list[IngestOutcome]:
+    """Take one upload into the archive: a single file, or a .zip of files each taken on its own."""
+    if not is_zip_batch(content):
+        return [reply_ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish)]
+    try:
+        check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
+        members = expand_archive(content, _archive_limits())
+    except (IngestRefused, ArchiveRefused) as refusal:
+        return [_refused(filename, refusal.reason, uploaded_by)]
+    if not members:
+        return [_refused(filename, "压缩包中没有文件", uploaded_by)]
+    outcomes = []
+    for member in members:
+        shown_name = f"{filename}/{member.name}"
+        if member.refusal:
+            outcomes.append(_refused(shown_name, member.refusal, uploaded_by))
+        else:
+            outcomes.append(reply_ingest_file(content=member.content, filename=shown_name,
+                                              uploaded_by=uploaded_by, publish=publish))
+    return outcomes
+
+
+def _archive_limits() -> ArchiveLimits:
+    return ArchiveLimits(
+        max_member_bytes=settings.MAX_UPLOAD_BYTES,
+        max_members=settings.MAX_ARCHIVE_MEMBERS,
+        max_expanded_bytes=settings.MAX_ARCHIVE_EXPANDED_BYTES,
+        max_compression_ratio=settings.MAX_ARCHIVE_COMPRESSION_RATIO,
+    )
+
+
+def _refused(filename: str, reason: str, uploaded_by) -> IngestOutcome:
+    outcome = IngestOutcome(filename, IngestOutcome.REFUSED, reason=reason)
+    _record_upload(outcome, uploaded_by)
+    return outcome
+
+
 def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> IngestOutcome:
     """Take one file into the archive: refuse it with a reason, or store it and its reply atomically."""
+    outcome = _ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish)
+    if outcome.status in (IngestOutcome.REFUSED, IngestOutcome.DUPLICATE):
+        _record_upload(outcome, uploaded_by)  # stored outcomes are recorded in their own transaction
+    return outcome
+
+
+def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool) -> IngestOutcome:
     try:
         check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
         sha256 = content_sha256(content)
@@ -115,9 +171,38 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
             "uploaded_by": uploaded_by,
         },
     )
+    _sync_citations(reply)
     transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
     status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
-    return IngestOutcome(filename, status, reply=reply)
+    outcome = IngestOutcome(filename, status, reply=reply)
+    _record_upload(outcome, uploaded_by)
+    return outcome
+
+
+def _record_upload(outcome: IngestOutcome, user) -> None:
+    _record(outcome.audit_action, reply=outcome.reply, user=user, filename=outcome.filename, detail=outcome.reason)
+
+
+def _record(action: str, *, reply: Reply | None, user=None, filename: str = "", detail: str = "") -> None:
+    AuditEvent.objects.create(
+        action=action,
+        reply=reply if reply is not None and reply.pk else None,
+        reply_label=str(reply)[:500] if reply is not None else "",
+        filename=filename[:255],
+        detail=detail,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def _sync_citations(reply: Reply) -> None:
+    """Link the reply to every document its body cites, creating the documents first seen here."""
+    citations = find_citations(reply.body, own_doc_number_key=reply.doc_number_key,
+                               proposal_title=reply.proposal_title)
+    CitedDocument.objects.bulk_create(
+        [CitedDocument(kind=citation.kind, name=citation.name[:300], key=citation.key[:300]) for citation in citations],
+        ignore_conflicts=True,
+    )
+    reply.citations.set(CitedDocument.objects.filter(key__in=[citation.key[:300] for citation in citations]))
 
 
 def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
@@ -175,26 +260,28 @@ def topic_sync_vocabulary() -> None:
 
 
 @transaction.atomic
-def reply_publish(*, reply: Reply) -> Reply:
+def reply_publish(*, reply: Reply, user=None) -> Reply:
     if reply.status != Reply.Status.PUBLISHED:
         reply.status = Reply.Status.PUBLISHED
         reply.published_at = timezone.now()
         reply.save(update_fields=["status", "published_at", "updated_at"])
+        _record(AuditEvent.Action.PUBLISHED, reply=reply, user=user)
         transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
     return reply
 
 
 @transaction.atomic
-def reply_unpublish(*, reply: Reply) -> Reply:
+def reply_unpublish(*, reply: Reply, user=None) -> Reply:
     if reply.status != Reply.Status.DRAFT:
         reply.status = Reply.Status.DRAFT
         reply.save(update_fields=["status", "updated_at"])
+        _record(AuditEvent.Action.UNPUBLISHED, reply=reply, user=user)
         transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
     return reply
 
 
 @transaction.atomic
-def reply_save(*, reply: Reply) -> Reply:
+def reply_save(*, reply: Reply, user=None) -> Reply:
     """Save staff corrections of a reply's fields and bring the index in step after commit."""
     parsed = parse_doc_number(reply.doc_number) if reply.doc_number else None
     if parsed is not None:
@@ -203,17 +290,24 @@ def reply_save(*, reply: Reply) -> Reply:
         reply.doc_number_key = doc_number_key(parsed.issuer, parsed.year, parsed.serial)
     else:
         reply.doc_number_key = ""
-    if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
+    previous_status = Reply.objects.filter(pk=reply.pk).values_list("status", flat=True).first()
+    if reply.status == Reply.Status.PUBLISHED and (reply.published_at is None or previous_status != reply.status):
         reply.published_at = timezone.now()
     reply.save()
+    _sync_citations(reply)
+    _record(AuditEvent.Action.EDITED, reply=reply, user=user)
+    if previous_status is not None and previous_status != reply.status:
+        action = AuditEvent.Action.PUBLISHED if reply.is_published else AuditEvent.Action.UNPUBLISHED
+        _record(action, reply=reply, user=user)
     transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
     return reply
 
 
 @transaction.atomic
-def reply_delete(*, reply: Reply) -> None:
+def reply_delete(*, reply: Reply, user=None) -> None:
     """Delete a reply; its original files stay on disk and in the table, unlinked."""
     reply_id = reply.pk
+    _record(AuditEvent.Action.DELETED, reply=reply, user=user)
     reply.source_files.update(reply=None)
     reply.delete()
     transaction.on_commit(partial(index_remove_replies, reply_ids=[reply_id]))

@@ -3,8 +3,19 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from replies.models import Reply, SourceFile, Topic
-from replies.selectors import BROWSE_FILTERS, archive_overview, browse_facet, filter_label, reply_get, reply_list
+from replies.models import CitedDocument, Reply, SourceFile, Topic
+from replies.selectors import (
+    BROWSE_FILTERS,
+    archive_overview,
+    browse_facet,
+    cited_document_get,
+    cited_document_list,
+    cited_document_replies,
+    filter_label,
+    reply_citations,
+    reply_get,
+    reply_list,
+)
 from search.query import parse_query
 from search.selectors import reply_related
 
@@ -48,9 +59,27 @@ def reply_detail(request, pk: int):
         "highlight_terms": highlight_terms,
         "query": request.GET.get("q", ""),
         "related": reply_related(reply=reply, include_drafts=request.user.is_staff),
+        "citations": reply_citations(user=request.user, reply=reply),
         "show_internal": request.user.is_staff,
     }
     return render(request, "replies/reply_detail.html", context)
+
+
+@require_safe
+def cited_document_index(request):
+    page = Paginator(cited_document_list(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "replies/cited_document_list.html", {"page": page})
+
+
+@require_safe
+def cited_document_detail(request, pk: int):
+    try:
+        document = cited_document_get(user=request.user, pk=pk)
+    except CitedDocument.DoesNotExist:
+        raise Http404("没有答复引用这份文件。") from None
+    page = Paginator(cited_document_replies(user=request.user, document=document), REPLIES_PER_PAGE,
+                     orphans=3).get_page(request.GET.get("page"))
+    return render(request, "replies/cited_document_detail.html", {"document": document, "page": page})
 
 
 @require_safe

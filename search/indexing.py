@@ -23,3 +23,15 @@ def index_update_replies(*, reply_ids: list[int]) -> None:
 def index_remove_replies(*, reply_ids: list[int]) -> None:
     backend = search_backend()
     backend.remove_many([f"replies.reply.{reply_id}" for reply_id in reply_ids])
+
+
+def index_reconcile() -> tuple[list[int], list[int]]:
+    """Index the replies the index lacks and drop the documents the database lacks; return both lists."""
+    indexed = search_backend().indexed_ids()
+    stored = set(Reply.objects.values_list("pk", flat=True))
+    missing, extra = sorted(stored - indexed), sorted(indexed - stored)
+    if missing:
+        index_update_replies(reply_ids=missing)
+    if extra:
+        index_remove_replies(reply_ids=extra)
+    return missing, extra

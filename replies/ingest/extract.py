@@ -87,13 +87,17 @@ DOC_NUMBER_RE = re.compile(
     r"(?P<di>第)?\s*(?P<serial>\d{1,5})\s*号"
 )
 # Words that run into an issuer when a doc number is quoted in a sentence ("印发了常办电〔…").
-_ISSUER_NOISE_RE = re.compile(
-    r"^.*?(?:根据|依据|按照|印发了?|下发了?|出台了?|转发了?|发布了?|制定了?|见|即|和|与|及|或|的|是)(?=.{2,})"
-)
+_ISSUER_NOISE_WORDS = r"(?:根据|依据|按照|印发了?|下发了?|出台了?|转发了?|发布了?|制定了?|文号|见|即|和|与|及|或|的|是|为)"
+_ISSUER_NOISE_RE = re.compile(rf"^.*?{_ISSUER_NOISE_WORDS}(?=.{{2,}})")
+_ISSUER_ONLY_NOISE_RE = re.compile(rf"{_ISSUER_NOISE_WORDS}$")
 
 
 def _doc_number_from_match(m: re.Match[str]) -> DocNumber:
-    issuer = _ISSUER_NOISE_RE.sub("", m["issuer"])
+    issuer = m["issuer"]
+    while (stripped := _ISSUER_NOISE_RE.sub("", issuer)) != issuer:
+        issuer = stripped
+    if _ISSUER_ONLY_NOISE_RE.search(issuer):
+        issuer = ""
     di = m["di"] or ""
     text = f"{issuer}〔{m['year']}〕{di}{m['serial']}号"
     return DocNumber(text=text, issuer=issuer, year=int(m["year"]), serial=m["serial"])
@@ -107,7 +111,11 @@ def parse_doc_number(s: str) -> DocNumber | None:
 
 def find_doc_numbers(text: str) -> list[DocNumber]:
     """Every document number in `text`, in order (issuer "" when none is printed)."""
-    return [_doc_number_from_match(m) for m in DOC_NUMBER_RE.finditer(text)]
+    return [number for _, number in doc_number_mentions(text)]
+
+
+def doc_number_mentions(text: str) -> list[tuple[re.Match[str], DocNumber]]:
+    return [(m, _doc_number_from_match(m)) for m in DOC_NUMBER_RE.finditer(text)]
 
 
 def doc_number_key(issuer: str, year: int, serial: str) -> str:
