@@ -14,6 +14,7 @@ WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
 
 run: setup
 	$(WITH_SECRET) $(PY) manage.py migrate --noinput
+	$(WITH_SECRET) $(PY) manage.py createcachetable
 	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput -v 0
 	$(WITH_SECRET) $(PY) manage.py ingest_replies fixtures/seeds
 	$(WITH_SECRET) $(PY) manage.py ensure_search_index
@@ -27,7 +28,7 @@ run: setup
 test: setup
 	$(WITH_SECRET) $(VENV)/bin/pytest
 
-setup: $(VENV)/.installed var/secret_key
+setup: $(VENV)/.installed var/secret_key node_modules/.installed
 	@bash scripts/install_system_packages.sh
 	@bash scripts/ensure_postgres.sh
 
@@ -35,6 +36,11 @@ $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r requirements.txt
 	touch $@
+
+# axe-core for the browser tests' accessibility checks (package.json); reinstalled when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing, so the browser tests cannot run axe-core: apt-get install npm"; fi
 
 var/secret_key: | $(VENV)/.installed
 	mkdir -p var

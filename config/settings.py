@@ -6,6 +6,7 @@ project refuses to start unless SECRET_KEY is a real secret.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -39,15 +40,19 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
+    "csp",
+    # Before haystack, so that search's rebuild_index (build aside, then swap) replaces haystack's.
+    "search",
     "haystack",
     "replies",
-    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,13 +129,21 @@ HAYSTACK_CONNECTIONS = {
 }
 # Index updates are made explicitly by the reply services after commit, never by signals.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+# Seconds the index writer waits for Whoosh's lock before the update is left queued for a retry.
+SEARCH_INDEX_LOCK_TIMEOUT = env_int("SEARCH_INDEX_LOCK_TIMEOUT", 60)
 JIEBA_CACHE_DIR = Path(env_str("JIEBA_CACHE_DIR", str(VAR_DIR / "cache")))
 
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# External programs for scans and legacy Word/WPS files; when missing, such files are stored
+# flagged "needs_ocr" / "needs_conversion" instead of being read (see docs/ingestion.md).
+TESSERACT_COMMAND = env_str("TESSERACT_COMMAND", "tesseract")
+LIBREOFFICE_COMMAND = env_str("LIBREOFFICE_COMMAND", "soffice")
 # A .zip upload is expanded into its files; these limits refuse archive bombs.
 MAX_ARCHIVE_MEMBERS = env_int("MAX_ARCHIVE_MEMBERS", 1000)
 MAX_ARCHIVE_EXPANDED_BYTES = env_int("MAX_ARCHIVE_EXPANDED_BYTES", 500 * 1024 * 1024)
 MAX_ARCHIVE_COMPRESSION_RATIO = env_int("MAX_ARCHIVE_COMPRESSION_RATIO", 100)
+# Originals of deleted replies stay recoverable this long before `purge_trash` removes them.
+TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -140,6 +155,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_PAGINATION_CLASS": "replies.api.pagination.ReplyPagination",
     "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "replies.api.exceptions.chinese_exception_handler",
 }
 
 LOGIN_URL = "admin:login"
@@ -158,11 +174,43 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy: every script, style, font and image comes from this site (no CDN).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # The Django admin sets a few style attributes inline.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Rate limits per client address, shared by all workers through the database cache. Generous
+# enough that a person reading never meets them; RATELIMIT_ENABLE=0 turns them off for load tests.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "config.middleware.rate_limited"
+RATELIMIT_SEARCH = env_str("RATELIMIT_SEARCH", "120/m")
+RATELIMIT_API = env_str("RATELIMIT_API", "300/m")
+RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10/m")
+# Behind a reverse proxy the client address is the one the proxy appended to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+RATELIMIT_IP_META_KEY = "config.middleware.client_address" if BEHIND_PROXY else None
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "archive_cache"},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    # pdfminer warns about every oddity of a damaged PDF; a refusal already says what went wrong.
+    "loggers": {"jieba": {"level": "WARNING"}, "pdfminer": {"level": "ERROR"}},
 }

@@ -13,6 +13,7 @@ from replies.services import (
     reply_publish,
     reply_save,
     reply_unpublish,
+    source_restore,
 )
 
 
@@ -132,9 +133,20 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
-    list_display = ["filename", "reply", "size", "content_type", "uploaded_by", "uploaded_at"]
+    list_display = ["filename", "reply", "size", "content_type", "uploaded_by", "uploaded_at", "trashed_at"]
+    list_filter = [("trashed_at", admin.EmptyFieldListFilter), "content_type"]
     readonly_fields = ["reply", "file", "filename", "size", "content_type", "sha256", "text_encoding",
-                       "uploaded_by", "uploaded_at"]
+                       "uploaded_by", "uploaded_at", "trashed_at"]
+    actions = ["restore_selected"]
+
+    @admin.action(description="从回收站恢复所选文件（重新导入为草稿）", permissions=["change"])
+    def restore_selected(self, request, queryset):
+        outcomes = [source_restore(source=source, user=request.user) for source in queryset]
+        restored = sum(outcome.status in (IngestOutcome.CREATED, IngestOutcome.NEW_VERSION) for outcome in outcomes)
+        for outcome in outcomes:
+            if outcome.reason:
+                self.message_user(request, f"{outcome.filename}：{outcome.reason}", messages.WARNING)
+        self.message_user(request, f"已恢复 {restored} 个文件。", messages.SUCCESS if restored else messages.WARNING)
 
     def has_add_permission(self, request):
         return False

@@ -153,6 +153,8 @@ class SourceFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Set when its reply is deleted: the file waits in the trash, recoverable, until purged.
+    trashed_at = models.DateTimeField("移入回收站时间", null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -1,8 +1,10 @@
 """Reading replies from the database, always through what the user may see."""
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.models import Addressee, CitedDocument, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
@@ -118,3 +120,102 @@ def cited_document_get(*, user, pk: int) -> CitedDocument:
 
 def cited_document_replies(*, user, document: CitedDocument) -> QuerySet[Reply]:
     return reply_visible(user=user).filter(citations=document).prefetch_related("addressees").newest_first()
+
+
+# --- published replies for whoever asks: feeds, the sitemap, the archive download ----------------------------
+
+
+def reply_public_list(*, filters: dict[str, str] | None = None) -> QuerySet[Reply]:
+    """Published replies only, newest first, whoever asks: feeds, sitemaps and downloads are public and cached."""
+    return reply_list(user=AnonymousUser(), filters=filters)
+
+
+def topic_public_list() -> QuerySet[Topic]:
+    """Topics with at least one published reply, by slug."""
+    return Topic.objects.filter(replies__in=reply_public_list().prefetch_related(None)).distinct().order_by("slug")
+
+
+def reply_in_order(*, user, ids: list[int]) -> list[Reply]:
+    """The visible replies with these ids, in the order given (search results' order); others are left out."""
+    replies = reply_visible(user=user).filter(pk__in=ids).prefetch_related("addressees", "topics", "source_files")
+    by_id = {reply.pk: reply for reply in replies}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def signer_has_replies(*, user, signer: str) -> bool:
+    return bool(signer) and reply_visible(user=user).filter(signer=signer).exists()
+
+
+# --- permalinks by doc number ---------------------------------------------------------------------------------
+
+
+def reply_by_doc_number(*, user, doc_number: str) -> Reply:
+    """The visible reply with this doc number, printed in any bracket style (常工信复〔2021〕第22号, 常工信复[2021]22号).
+
+    A number printed without its issuer (〔2021〕22号) finds the reply only when it is the one such number.
+    Raises Reply.DoesNotExist.
+    """
+    parsed = parse_doc_number(doc_number)
+    if parsed is None:
+        raise Reply.DoesNotExist(doc_number)
+    if parsed.issuer:
+        return reply_by_doc_number_parts(user=user, issuer=parsed.issuer, year=parsed.year, serial=parsed.serial)
+    serial_key = doc_number_key("", parsed.year, parsed.serial)
+    candidates = [
+        reply for reply in reply_visible(user=user).filter(doc_year=parsed.year).exclude(doc_number_key="")
+        if doc_number_key("", reply.doc_year, reply.doc_serial) == serial_key
+    ]
+    if len(candidates) != 1:
+        raise Reply.DoesNotExist(doc_number)
+    return candidates[0]
+
+
+def reply_by_doc_number_parts(*, user, issuer: str, year: int, serial: str) -> Reply:
+    """The visible reply whose doc number is issuer〔year〕serial号. Raises Reply.DoesNotExist."""
+    serial = serial.strip().removeprefix("第").removesuffix("号")
+    if not issuer.strip() or not serial.isdigit():
+        raise Reply.DoesNotExist(f"{issuer}|{year}|{serial}")
+    return reply_visible(user=user).get(doc_number_key=doc_number_key(issuer.strip(), year, serial))
+
+
+# --- statistics -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearKindCounts:
+    year: int | None  # None: replies with no known year
+    counts: dict[str, int]  # every kind → its number of replies that year
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ArchiveStatistics:
+    total: int
+    includes_drafts: bool
+    kinds: list[tuple[str, str]]  # (value, label) of every kind, in the order of Reply.Kind
+    by_year_and_kind: list[YearKindCounts]  # oldest year first, the unknown year last
+    by_session: list[FacetValue]  # most replies first; replies without a session are not counted here
+    by_topic: list[FacetValue]
+    by_signer: list[FacetValue]
+
+
+def archive_statistics(*, user) -> ArchiveStatistics:
+    """How many replies the user may see, per year and kind, per session, per topic and per signer."""
+    replies = reply_visible(user=user)
+    kinds = list(Reply.Kind.choices)
+    per_year: dict[int | None, dict[str, int]] = {}
+    for row in replies.order_by().values("year", "kind").annotate(n=Count("id")):
+        per_year.setdefault(row["year"], dict.fromkeys(Reply.Kind.values, 0))[row["kind"]] = row["n"]
+    years = sorted(per_year, key=lambda year: (year is None, year or 0))
+    return ArchiveStatistics(
+        total=replies.count(),
+        includes_drafts=bool(user.is_authenticated and user.is_staff),
+        kinds=kinds,
+        by_year_and_kind=[YearKindCounts(year, per_year[year]) for year in years],
+        by_session=browse_facet(user=user, name="session"),
+        by_topic=browse_facet(user=user, name="topic"),
+        by_signer=browse_facet(user=user, name="signer"),
+    )

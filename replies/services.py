@@ -1,7 +1,7 @@
 """Every write to the archive goes through these functions."""
+import datetime
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,9 +16,10 @@ from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
 from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, original_upload_path
-from search.indexing import index_remove_replies, index_update_replies
+from search.indexing import index_enqueue
 
 logger = logging.getLogger(__name__)
+UNREAD_FLAGS = frozenset({"needs_ocr", "needs_conversion"})
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     if fields.doc_number is not None:
         key = doc_number_key(fields.doc_number.issuer, fields.doc_number.year, fields.doc_number.serial)
         existing = Reply.objects.select_for_update().filter(doc_number_key=key).first()
+    # A file whose text could not be read waits as a draft until someone has looked at it.
+    publish = publish and not UNREAD_FLAGS.intersection(prepared.quality_flags)
     reply = existing or Reply(status=Reply.Status.PUBLISHED if publish else Reply.Status.DRAFT)
     _apply_fields(reply, prepared)
     if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
@@ -169,10 +172,11 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
             "content_type": prepared.content_type,
             "text_encoding": prepared.text_encoding,
             "uploaded_by": uploaded_by,
+            "trashed_at": None,
         },
     )
     _sync_citations(reply)
-    transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    index_enqueue(reply_ids=[reply.pk])
     status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
     outcome = IngestOutcome(filename, status, reply=reply)
     _record_upload(outcome, uploaded_by)
@@ -266,7 +270,7 @@ def reply_publish(*, reply: Reply, user=None) -> Reply:
         reply.published_at = timezone.now()
         reply.save(update_fields=["status", "published_at", "updated_at"])
         _record(AuditEvent.Action.PUBLISHED, reply=reply, user=user)
-        transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+        index_enqueue(reply_ids=[reply.pk])
     return reply
 
 
@@ -276,7 +280,7 @@ def reply_unpublish(*, reply: Reply, user=None) -> Reply:
         reply.status = Reply.Status.DRAFT
         reply.save(update_fields=["status", "updated_at"])
         _record(AuditEvent.Action.UNPUBLISHED, reply=reply, user=user)
-        transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+        index_enqueue(reply_ids=[reply.pk])
     return reply
 
 
@@ -299,7 +303,7 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
     if previous_status is not None and previous_status != reply.status:
         action = AuditEvent.Action.PUBLISHED if reply.is_published else AuditEvent.Action.UNPUBLISHED
         _record(action, reply=reply, user=user)
-    transaction.on_commit(partial(index_update_replies, reply_ids=[reply.pk]))
+    index_enqueue(reply_ids=[reply.pk])
     return reply
 
 
@@ -308,6 +312,25 @@ def reply_delete(*, reply: Reply, user=None) -> None:
     """Delete a reply; its original files stay on disk and in the table, unlinked."""
     reply_id = reply.pk
     _record(AuditEvent.Action.DELETED, reply=reply, user=user)
-    reply.source_files.update(reply=None)
+    reply.source_files.update(reply=None, trashed_at=timezone.now())
     reply.delete()
-    transaction.on_commit(partial(index_remove_replies, reply_ids=[reply_id]))
+    index_enqueue(reply_ids=[reply_id])
+
+
+def source_restore(*, source: SourceFile, user=None) -> IngestOutcome:
+    """Take a deleted reply's original out of the trash: it is ingested again, as a draft."""
+    if source.reply_id is not None:
+        return IngestOutcome(source.filename, IngestOutcome.DUPLICATE, reply=source.reply, reason="文件不在回收站中")
+    with source.file.open("rb") as stored:
+        content = stored.read()
+    return reply_ingest_file(content=content, filename=source.filename, uploaded_by=user, publish=False)
+
+
+def source_purge_trash(*, older_than: datetime.timedelta) -> int:
+    """Delete for good the originals that have waited in the trash longer than `older_than`."""
+    expired = list(SourceFile.objects.filter(reply=None, trashed_at__lt=timezone.now() - older_than))
+    for source in expired:
+        with transaction.atomic():
+            SourceFile.objects.filter(pk=source.pk, reply=None).delete()
+        default_storage.delete(source.file.name)
+    return len(expired)

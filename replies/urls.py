@@ -1,15 +1,30 @@
 from django.urls import path
 
-from replies import views
+from config.ratelimits import limit_api, limit_search
+from replies import feeds, views
 
 app_name = "replies"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("replies/", views.reply_browse, name="reply_list"),
+    path("replies/feed/", feeds.LatestRepliesFeed(), name="latest_feed"),
+    # Integers first: /replies/12/ is the reply with id 12, never a doc number.
     path("replies/<int:pk>/", views.reply_detail, name="reply_detail"),
     path("replies/<int:pk>/original/<int:source_pk>/", views.source_download, name="source_download"),
+    # Permalinks by doc number: /replies/2021/常工信复/22/ and /replies/常工信复〔2021〕第22号/ (any brackets).
+    path("replies/<int:year>/<str:issuer>/<str:serial>/", views.reply_by_doc_number_parts_redirect,
+         name="reply_by_doc_number_parts"),
+    path("replies/<str:doc_number>/", views.reply_by_doc_number_redirect, name="reply_by_doc_number"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
+    path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path("signers/<str:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),
     path("cited/", views.cited_document_index, name="cited_document_list"),
     path("cited/<int:pk>/", views.cited_document_detail, name="cited_document_detail"),
+    path("stats/", views.statistics, name="stats"),
+    # Beside the search page (/search/, search.urls): its results as a feed and as downloads.
+    path("search/feed/", limit_search(feeds.SearchFeed()), name="search_feed"),
+    path("search/export.csv", limit_search(views.search_export_csv), name="search_export_csv"),
+    path("search/export.json", limit_search(views.search_export_json), name="search_export_json"),
+    path("exports/archive.jsonl", limit_api(views.archive_jsonl), name="archive_jsonl"),
 ]

@@ -1,23 +1,37 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.encoding import uri_to_iri
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
+from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
+from replies.exports import EXPORT_CAP, archive_jsonl_lines, replies_csv, search_results_json
+from replies.feeds import search_params_from_query
+from replies.health import archive_health
 from replies.models import CitedDocument, Reply, SourceFile, Topic
+from replies.outline import outline_text
 from replies.selectors import (
     BROWSE_FILTERS,
     archive_overview,
+    archive_statistics,
     browse_facet,
     cited_document_get,
     cited_document_list,
     cited_document_replies,
     filter_label,
+    reply_by_doc_number,
+    reply_by_doc_number_parts,
     reply_citations,
     reply_get,
+    reply_in_order,
     reply_list,
+    reply_public_list,
 )
 from search.query import parse_query
-from search.selectors import reply_related
+from search.selectors import reply_related, reply_search
 
 REPLIES_PER_PAGE = 20
 
@@ -37,13 +51,29 @@ def reply_browse(request, topic_slug: str | None = None):
     page = Paginator(reply_list(user=request.user, filters=filters), REPLIES_PER_PAGE, orphans=3).get_page(
         request.GET.get("page")
     )
+    active_filters = [(name, value, filter_label(name, value)) for name, value in filters.items() if value]
     context = {
         "page": page,
         "topic": topic,
-        "active_filters": [(name, value, filter_label(name, value)) for name, value in filters.items() if value],
+        "active_filters": active_filters,
         "facets": {name: browse_facet(user=request.user, name=name, limit=30) for name in BROWSE_FILTERS},
+        "feed": _browse_feed(filters, active_filters),
+        # The browse filters are search filters of the same names: the search exports download this list.
+        "export_query": urlencode([(name, value) for name, value in filters.items() if value]),
     }
     return render(request, "replies/reply_list.html", context)
+
+
+def _browse_feed(filters: dict[str, str], active_filters: list[tuple[str, str, str]]) -> dict[str, str]:
+    """The Atom feed a browse page announces: its topic's, else its signer's, else the latest replies."""
+    labels = {name: label for name, _, label in active_filters}
+    if filters.get("topic"):
+        return {"title": f"答复档案 · 主题：{labels['topic']}",
+                "url": reverse("replies:topic_feed", args=[filters["topic"]])}
+    if filters.get("signer"):
+        return {"title": f"答复档案 · 签发人：{filters['signer']}",
+                "url": reverse("replies:signer_feed", args=[filters["signer"]])}
+    return {"title": "答复档案 · 最新答复", "url": reverse("replies:latest_feed")}
 
 
 @require_safe
@@ -53,9 +83,14 @@ def reply_detail(request, pk: int):
     except Reply.DoesNotExist:
         raise Http404("没有这份答复，或它尚未发布。") from None
     highlight_terms = parse_query(request.GET.get("q", "")).highlight_terms()
+    text = outline_text(reply.body)
+    permalink = request.build_absolute_uri(_reply_permalink(reply))
     context = {
         "reply": reply,
-        "paragraphs": [paragraph for paragraph in reply.body.split("\n") if paragraph.strip()],
+        "paragraphs": text.paragraphs,
+        "outline": text.outline,
+        "permalink": permalink,
+        "permalink_text": uri_to_iri(permalink),
         "highlight_terms": highlight_terms,
         "query": request.GET.get("q", ""),
         "related": reply_related(reply=reply, include_drafts=request.user.is_staff),
@@ -63,6 +98,106 @@ def reply_detail(request, pk: int):
         "show_internal": request.user.is_staff,
     }
     return render(request, "replies/reply_detail.html", context)
+
+
+def _reply_permalink(reply: Reply) -> str:
+    """The reply's address by its doc number, the name people cite it by; by id when it has none."""
+    if reply.doc_number_key:
+        try:
+            return reverse("replies:reply_by_doc_number", args=[reply.doc_number])
+        except NoReverseMatch:  # a doc number with a slash in it
+            pass
+    return reply.get_absolute_url()
+
+
+@require_safe
+def reply_by_doc_number_redirect(request, doc_number: str):
+    """/replies/常工信复〔2021〕第22号/ (any bracket style) → the reply's page."""
+    try:
+        reply = reply_by_doc_number(user=request.user, doc_number=doc_number)
+    except Reply.DoesNotExist:
+        raise Http404(f"没有文号为“{doc_number}”的答复，或它尚未发布。") from None
+    return redirect(reply)
+
+
+@require_safe
+def reply_by_doc_number_parts_redirect(request, year: int, issuer: str, serial: str):
+    """/replies/2021/常工信复/22/ → the reply's page."""
+    try:
+        reply = reply_by_doc_number_parts(user=request.user, issuer=issuer, year=year, serial=serial)
+    except Reply.DoesNotExist:
+        raise Http404(f"没有文号为“{issuer}〔{year}〕{serial}号”的答复，或它尚未发布。") from None
+    return redirect(reply)
+
+
+@require_safe
+def statistics(request):
+    archive = archive_statistics(user=request.user)
+    context = {"statistics": archive, "charts": archive_statistics_charts(archive), "chart_max_rows": CHART_MAX_ROWS}
+    return render(request, "replies/statistics.html", context)
+
+
+def _export_search(request):
+    """The replies of the search in the query string, in its order, at most EXPORT_CAP, and how many it found."""
+    params = search_params_from_query(request.GET)
+    results = reply_search(params=params, include_drafts=request.user.is_staff, page_size=EXPORT_CAP)
+    hits = results[:EXPORT_CAP]
+    replies = reply_in_order(user=request.user, ids=[hit.reply_id for hit in hits])
+    return params, replies, results.count()
+
+
+def _attachment(response: HttpResponse, filename: str, *, total: int, count: int) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Total-Count"] = str(total)
+    response["X-Export-Count"] = str(count)
+    return response
+
+
+@require_safe
+def search_export_csv(request):
+    params, replies, total = _export_search(request)
+    response = HttpResponse(replies_csv(replies, absolute_url=request.build_absolute_uri),
+                            content_type="text/csv; charset=utf-8")
+    return _attachment(response, _export_filename("csv"), total=total, count=len(replies))
+
+
+@require_safe
+def search_export_json(request):
+    params, replies, total = _export_search(request)
+    query = {name: value for name, value in vars(params).items() if value}
+    response = HttpResponse(search_results_json(replies=replies, query=query, total=total, request=request),
+                            content_type="application/json; charset=utf-8")
+    return _attachment(response, _export_filename("json"), total=total, count=len(replies))
+
+
+def _export_filename(extension: str) -> str:
+    return f"答复检索结果-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_safe
+def archive_jsonl(request):
+    """Every published reply, metadata and body text, one JSON object a line, streamed as it is read."""
+    replies = reply_public_list().prefetch_related("source_files").iterator(chunk_size=500)
+    response = StreamingHttpResponse(archive_jsonl_lines(replies, request=request),
+                                     content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"replies-archive-{timezone.localdate():%Y%m%d}.jsonl")
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        # Searches and downloads are endless variations of the pages the sitemap lists.
+        "Disallow: /search/",
+        "Disallow: /exports/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe
@@ -91,3 +226,12 @@ def source_download(request, pk: int, source_pk: int):
         raise Http404("没有这个原始文件。") from None
     return FileResponse(source.file.open("rb"), as_attachment=True, filename=source.filename,
                         content_type=source.content_type)
+
+
+@require_safe
+def healthz(request):
+    health = archive_health()
+    response = JsonResponse(health, status=200 if health["status"] == "ok" else 503,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response

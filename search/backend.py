@@ -7,10 +7,17 @@ per process and refreshes it only when the index changed, and executes queries c
 search.query with filters, facets and sorting in a single Whoosh search.
 """
 import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
+from django.conf import settings
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
@@ -18,15 +25,21 @@ from haystack.exceptions import SearchBackendError
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.fields import DATETIME, ID as WHOOSH_ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.fields import ID as WHOOSH_ID
 from whoosh.writing import CLEAR
 
 from search.analysis import JiebaAnalyzer, SubwordAnalyzer
 
 logger = logging.getLogger(__name__)
 
-WRITER_LOCK_TIMEOUT_SECONDS = 60.0
 WRITER_MEMORY_MB = 256
+# SEARCH_INDEX_DIR holds generations of the index; the symlink LIVE_LINK names the one in use.
+# A rebuild writes a new generation beside it and swaps the link, so searches never see a half-built index.
+LIVE_LINK = "live"
+GENERATION_PREFIX = "generation-"
 
 
 @dataclass(frozen=True)
@@ -63,7 +76,10 @@ MULTIVALUED_FACETS = {"topics", "addressees"}
 class JiebaWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
+        self.root = Path(connection_options["PATH"])
+        self.generation: Path | None = None
         self._searcher = None
+        self._vocabulary: dict[str, dict[int, list[str]]] = {}
 
     # The schema ---------------------------------------------------------------------------
 
@@ -104,9 +120,75 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         raise SearchBackendError(f"No Whoosh field for haystack field type {kind!r}.")
 
     def setup(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.generation = self._live_generation()
+        self.path = str(self.generation)
         super().setup()
         if set(self.index.schema.names()) != set(self.schema.names()):
             logger.warning("The search index at %s has an older schema; it needs `manage.py rebuild_index`.", self.path)
+
+    # Generations ---------------------------------------------------------------------------
+
+    def _live_generation(self) -> Path:
+        link = self.root / LIVE_LINK
+        if link.is_symlink() and link.resolve().is_dir():
+            return self.root / os.readlink(link)
+        generation = self._new_generation_dir()
+        self._point_live_at(generation)
+        return generation
+
+    def _new_generation_dir(self) -> Path:
+        name = f"{GENERATION_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        generation = self.root / name
+        generation.mkdir(parents=True)
+        return generation
+
+    def _point_live_at(self, generation: Path) -> None:
+        staged = self.root / f"{LIVE_LINK}.{uuid.uuid4().hex[:8]}"
+        os.symlink(generation.name, staged)
+        os.replace(staged, self.root / LIVE_LINK)  # atomic: readers see the old or the new, never none
+
+    def _follow_swaps(self) -> None:
+        """Reopen when another process has swapped in a rebuilt generation."""
+        if not self.setup_complete:
+            self.setup()
+            return
+        try:
+            live = os.readlink(self.root / LIVE_LINK)
+        except OSError:
+            live = None
+        if live != self.generation.name:
+            self._close_searcher()
+            self.setup_complete = False
+            self.setup()
+
+    def build_generation(self, documents: Iterable[dict]) -> Path:
+        """Write prepared documents into a new generation, not yet live; return its folder."""
+        if not self.setup_complete:
+            self.setup()
+        generation = self._new_generation_dir()
+        try:
+            writer = FileStorage(str(generation)).create_index(self.schema).writer(limitmb=WRITER_MEMORY_MB)
+            try:
+                for document in documents:
+                    writer.add_document(**self._whoosh_document(document))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        return generation
+
+    def swap_in(self, generation: Path) -> None:
+        """Make a built generation live; keep the one it replaces (other processes may still read it)."""
+        previous = self.generation
+        self._point_live_at(generation)
+        for stale in self.root.glob(f"{GENERATION_PREFIX}*"):
+            if stale not in (generation, previous):
+                shutil.rmtree(stale, ignore_errors=True)
+        self._follow_swaps()
 
     def schema_is_current(self) -> bool:
         if not self.setup_complete:
@@ -118,9 +200,8 @@ class JiebaWhooshBackend(WhooshSearchBackend):
     @contextmanager
     def writer(self):
         """One writer at a time: wait for Whoosh's lock, cancel on error, commit otherwise."""
-        if not self.setup_complete:
-            self.setup()
-        writer = self.index.writer(limitmb=WRITER_MEMORY_MB, timeout=WRITER_LOCK_TIMEOUT_SECONDS)
+        self._follow_swaps()
+        writer = self.index.writer(limitmb=WRITER_MEMORY_MB, timeout=settings.SEARCH_INDEX_LOCK_TIMEOUT)
         try:
             yield writer
         except BaseException:
@@ -161,24 +242,24 @@ class JiebaWhooshBackend(WhooshSearchBackend):
 
     def clear(self, models=None, commit=True):
         """Empty the index in place, so that open searchers see a newer generation."""
-        if not self.setup_complete:
-            self.setup()
+        self._follow_swaps()
         if set(self.index.schema.names()) != set(self.schema.names()):
             self.delete_index()
             return
-        writer = self.index.writer(timeout=WRITER_LOCK_TIMEOUT_SECONDS)
+        writer = self.index.writer(timeout=settings.SEARCH_INDEX_LOCK_TIMEOUT)
         writer.commit(mergetype=CLEAR)
 
     # Reading ------------------------------------------------------------------------------
 
     def searcher(self):
         """This process's searcher, refreshed only when the index on disk has changed."""
-        if not self.setup_complete:
-            self.setup()
+        self._follow_swaps()
         if self._searcher is None:
             self._searcher = self.index.searcher()
+            self._vocabulary = {}
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
+            self._vocabulary = {}
         return self._searcher
 
     def delete_index(self):
@@ -195,8 +276,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
 
     def execute(self, request: SearchRequest) -> SearchResponse:
         searcher = self.searcher()
-        filters = [wq.Term(name, value) for name, value in request.filters.items()]
-        filter_query = wq.And(filters) if len(filters) > 1 else (filters[0] if filters else None)
+        filter_query = _filter_query(request.filters)
         groupedby = {
             name: sorting.FieldFacet(name, allow_overlap=name in MULTIVALUED_FACETS, maptype=sorting.Count)
             for name in request.facets
@@ -227,17 +307,71 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         docnum = searcher.document_number(reply_id=reply_id)
         if docnum is None:
             return []
-        filter_query = wq.And([wq.Term(name, value) for name, value in filters.items()]) if filters else None
-        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=filter_query)
+        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=_filter_query(filters))
         return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
+
+    def count(self, query: wq.Query, filters: dict[str, str]) -> int:
+        """How many documents the query finds under these filters."""
+        return len(self.searcher().search(query, filter=_filter_query(filters), limit=1, terms=False))
+
+    def doc_frequency(self, fieldname: str, word: str) -> int:
+        return self.searcher().reader().doc_frequency(fieldname, word)
+
+    def one_character_variants(self, fieldname: str, word: str) -> list[tuple[str, int]]:
+        """Words of the field's vocabulary of the same length as `word`, one edit away (a character
+        replaced, or two neighbours swapped), with the number of documents holding each."""
+        reader = self.searcher().reader()
+        return [
+            (candidate, reader.doc_frequency(fieldname, candidate))
+            for candidate in self._words_by_length(fieldname).get(len(word), ())
+            if _one_edit_apart(candidate, word)
+        ]
+
+    def _words_by_length(self, fieldname: str) -> dict[int, list[str]]:
+        """The field's vocabulary by word length, read once per index generation.
+
+        Whoosh's terms_within() walks a Levenshtein automaton over the term file; with Chinese
+        words, whose alphabet is thousands of characters, that costs thousands of seeks a word.
+        One pass over the lexicon is far cheaper."""
+        if fieldname not in self._vocabulary:
+            searcher = self.searcher()
+            field_object = searcher.schema[fieldname]
+            by_length: dict[int, list[str]] = {}
+            for term in searcher.reader().lexicon(fieldname):
+                word = field_object.from_bytes(term)
+                by_length.setdefault(len(word), []).append(word)
+            self._vocabulary[fieldname] = by_length
+        return self._vocabulary[fieldname]
 
     def indexed_ids(self) -> set[int]:
         """Every indexed reply id (for consistency checks against the database)."""
+        return set(self.indexed_versions())
+
+    def indexed_versions(self) -> dict[int, str]:
+        """Reply id → the row version each indexed document was made from."""
         reader = self.searcher().reader()
-        return {int(fields["reply_id"]) for _, fields in reader.iter_docs()}
+        return {int(fields["reply_id"]): fields.get("row_version", "") for _, fields in reader.iter_docs()}
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+
+def _one_edit_apart(candidate: str, word: str) -> bool:
+    """Same length, and one character replaced or two neighbouring characters swapped."""
+    differences = [index for index, (a, b) in enumerate(zip(candidate, word)) if a != b]
+    if len(differences) == 1:
+        return True
+    if len(differences) == 2 and differences[1] == differences[0] + 1:
+        first, second = differences
+        return candidate[first] == word[second] and candidate[second] == word[first]
+    return False
+
+
+def _filter_query(filters: dict[str, str]) -> wq.Query | None:
+    terms = [wq.Term(name, value) for name, value in filters.items()]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)
 
 
 def _sorted_groups(groups: dict) -> list[tuple[str, int]]:

@@ -12,7 +12,7 @@ from functools import cache
 from whoosh import query as wq
 
 from replies.ingest.extract import doc_number_key, find_doc_numbers
-from search.analysis import segment_words, subword_query_pieces
+from search.analysis import CJK_CHARACTERS, segment, segment_words, subword_query_pieces
 from search.keys import doc_year_serial_key, proposal_key
 
 MAX_QUERY_CHARACTERS = 200
@@ -26,16 +26,26 @@ FIELD_ALIASES = {
     "主题": "topics", "topic": "topics",
     "发布机构": "issuing_organ", "organ": "issuing_organ",
 }
+FIELD_PREFIXES = {"signer": "签发人", "addressees": "代表", "doc_number": "文号", "year": "年份", "session": "届次",
+                  "topics": "主题", "issuing_organ": "发布机构"}
 QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 # 第0287号提案, 第99号, 0287 or 099 (a bare number only with a leading zero or up to three digits,
 # so that a year such as 2021 is not taken for a proposal number).
 PROPOSAL_QUERY = re.compile(r"^(?:第\s*(\d{1,5})\s*号?(?:建议|提案)?|(\d{1,5})\s*号(?:建议|提案)?|(0\d{1,4}|\d{1,3}))$")
 WHITESPACE = re.compile(r"\s+")
+CJK_CHARACTER = re.compile(f"[{CJK_CHARACTERS}]")
 
 TITLE_BOOST = 3.0
 PHRASE_BOOST = 2.0
 DOC_NUMBER_BOOST = 40.0
 PROPOSAL_NUMBER_BOOST = 10.0
+# Question words and particles that a reader types around what they look for (怎么办理居住证). In a
+# query of several words they are not required; the whole text, as typed, still ranks first.
+FUNCTION_WORDS = frozenset({
+    "如何", "怎么", "怎样", "怎么样", "怎么办", "什么", "哪些", "哪个", "哪里", "为什么", "为何",
+    "是否", "能否", "能不能", "可否", "有没有", "请问", "请", "一下", "关于",
+    "吗", "呢", "吧", "啊", "的", "地", "得", "了", "着",
+})
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,16 @@ class Clause:
     phrase: bool = False
     negated: bool = False
     field: str = ""
+
+    def as_text(self) -> str:
+        """The clause as the reader would type it; parse_query reads it back as this clause."""
+        if self.field:
+            text = f"{FIELD_PREFIXES[self.field]}:{self.text}"
+        elif self.phrase:
+            text = f"“{self.text}”" if '"' in self.text else f'"{self.text}"'
+        else:
+            text = self.text
+        return f"-{text}" if self.negated else text
 
 
 @dataclass
@@ -57,6 +77,10 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not self.groups
 
+    def as_text(self) -> str:
+        """The query as text that parses back to these groups (used to offer a corrected query)."""
+        return " ".join(" OR ".join(clause.as_text() for clause in group) for group in self.groups)
+
     def highlight_terms(self) -> list[str]:
         """The strings to mark in results: what was typed, and its words."""
         terms: set[str] = set()
@@ -66,7 +90,7 @@ class ParsedQuery:
                     continue
                 terms.add(clause.text)
                 if not clause.phrase and not _is_structured_number(clause.text):
-                    terms.update(word for word in segment_words(clause.text) if len(word) > 1)
+                    terms.update(word for word in content_words(segment_words(clause.text)) if len(word) > 1)
         return sorted(terms, key=len, reverse=True)
 
 
@@ -75,6 +99,11 @@ def _to_simplified():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+def content_words(words: list[str]) -> list[str]:
+    """The words without question words and particles, unless nothing else is left."""
+    return [word for word in words if word not in FUNCTION_WORDS] or words
 
 
 def _is_structured_number(text: str) -> bool:
@@ -96,8 +125,8 @@ def parse_query(raw: str) -> ParsedQuery:
     parsed = ParsedQuery(truncated=truncated)
     pending_or = False
     for token in _lex(text):
-        if token == ("OR", False):
-            pending_or = bool(parsed.groups)
+        if token == ("OR", False, False):
+            pending_or = bool(parsed.groups) and not parsed.groups[-1][0].negated
             continue
         clause = _clause(*token)
         if clause is None:
@@ -110,23 +139,23 @@ def parse_query(raw: str) -> ParsedQuery:
     return parsed
 
 
-def _lex(text: str) -> list[tuple[str, bool]]:
-    """(text, quoted) tokens. An unbalanced quote is dropped and the rest read as words."""
-    tokens: list[tuple[str, bool]] = []
+def _lex(text: str) -> list[tuple[str, bool, bool]]:
+    """(text, quoted, negated) tokens: words, "…" phrases and -"…" excluded phrases. An unbalanced
+    quote is dropped and the rest read as words; a word's leading "-" is left to _clause."""
+    tokens: list[tuple[str, bool, bool]] = []
     position = 0
     while position < len(text):
-        char = text[position]
-        if char == " ":
+        if text[position] == " ":
             position += 1
             continue
-        closing = QUOTE_PAIRS.get(char)
+        negated = text[position] == "-" and text[position + 1 : position + 2] in QUOTE_PAIRS
+        opening = position + 1 if negated else position
+        closing = QUOTE_PAIRS.get(text[opening])
         if closing is not None:
-            end = text.find(closing, position + 1)
+            end = text.find(closing, opening + 1)
             if end != -1:
-                tokens.append((text[position + 1 : end], True))
-                position = end + 1
-                continue
-            position += 1
+                tokens.append((text[opening + 1 : end], True, negated))
+            position = end + 1 if end != -1 else opening + 1
             continue
         end = text.find(" ", position)
         end = len(text) if end == -1 else end
@@ -135,14 +164,14 @@ def _lex(text: str) -> list[tuple[str, bool]]:
         if quote_at is not None:
             end = position + quote_at
             word = text[position:end]
-        tokens.append(("OR", False) if word in ("OR", "|") else (word, False))
+        tokens.append(("OR", False, False) if word in ("OR", "|") else (word, False, False))
         position = end
     return tokens
 
 
-def _clause(text: str, quoted: bool) -> Clause | None:
+def _clause(text: str, quoted: bool, negated: bool) -> Clause | None:
     if quoted:
-        return Clause(text.strip(), phrase=True) if text.strip() else None
+        return Clause(text.strip(), phrase=True, negated=negated) if text.strip() else None
     negated = text.startswith("-") and len(text) > 1
     if negated:
         text = text[1:]
@@ -191,42 +220,61 @@ class QueryCompiler:
         exact = self._substring(text)
         if exact is None:
             return None
-        words = segment_words(text)
-        in_title = _phrase_or_term("title", words, boost=TITLE_BOOST)
-        return wq.Or([exact, in_title]) if in_title is not None else exact
+        return wq.Or([exact, self._substring(text, "title_subwords", boost=TITLE_BOOST)])
 
     def _words(self, text: str) -> wq.Query | None:
         exact = self._substring(text)
         structured = self._doc_number(text) or self._proposal_number(text)
         if structured is not None:
             return wq.Or([structured, exact]) if exact is not None else structured
-        words = segment_words(text)
+        words = segment(text)
         if not words:
             return exact
         if len(words) == 1:
-            return self._word(words[0])
-        scattered = wq.And([self._word(word) for word in words])
-        alternatives = [scattered, _phrase_or_term("title", words, boost=TITLE_BOOST * PHRASE_BOOST)]
+            return self._word(words[0][0].lower())
+        content = [index for index, (word, _, _) in enumerate(words) if word not in FUNCTION_WORDS]
+        required = [self._required_word(words, index) for index in content or range(len(words))]
+        scattered = required[0] if len(required) == 1 else wq.And(required)
+        alternatives = [scattered]
         if exact is not None:
-            alternatives.append(_boosted(exact, PHRASE_BOOST))
+            alternatives += [_boosted(exact, PHRASE_BOOST),
+                             self._substring(text, "title_subwords", boost=TITLE_BOOST * PHRASE_BOOST)]
         return wq.Or(alternatives)
 
+    def _required_word(self, words: list[tuple[str, int, int]], index: int) -> wq.Query:
+        """A word of a text of several words. A single Chinese character typed against a neighbour is
+        required next to it (产业连: 产业连, not 产业 and any 连; 小孩上小学: 小孩上 or 上小学)."""
+        word, start, end = words[index]
+        if len(word) > 1 or not CJK_CHARACTER.match(word):
+            return self._word(word.lower())
+        joined = []
+        if index > 0 and words[index - 1][2] == start:
+            joined.append(words[index - 1][0] + word)
+        if index + 1 < len(words) and words[index + 1][1] == end:
+            joined.append(word + words[index + 1][0])
+        if not joined:
+            return self._word(word)
+        alternatives = [self._substring(text.lower()) for text in joined]
+        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
     def _word(self, word: str) -> wq.Query:
-        alternatives = [wq.Term("text", word), wq.Term("title", word, boost=TITLE_BOOST)]
+        """One jieba word: the word itself, or the same characters inside a longer word (物业 in 物业管理),
+        with a title holding them ranked first."""
+        alternatives = [wq.Term("text", word)]
         subword = self._substring(word)
         if subword is not None:
-            alternatives.append(subword)
+            alternatives += [subword, self._substring(word, "title_subwords", boost=TITLE_BOOST)]
         return wq.Or(alternatives)
 
     @staticmethod
-    def _substring(text: str) -> wq.Query | None:
-        """The text as a contiguous substring, found through the sub-word field."""
+    def _substring(text: str, fieldname: str = "subwords", *, boost: float = 1.0) -> wq.Query | None:
+        """The text as a contiguous substring, found through a sub-word field (the text's or the title's)."""
         pieces = subword_query_pieces(text)
         if not pieces:
             return None
         if len(pieces) == 1:
-            return wq.Term("subwords", pieces[0])
-        return wq.Phrase("subwords", pieces)
+            return wq.Term(fieldname, pieces[0], boost=boost)
+        return wq.Phrase(fieldname, pieces, boost=boost)
 
     @staticmethod
     def _doc_number(text: str) -> wq.Query | None:
@@ -252,10 +300,3 @@ def _boosted(query: wq.Query, boost: float) -> wq.Query:
     query.boost = boost
     return query
 
-
-def _phrase_or_term(fieldname: str, words: list[str], *, boost: float) -> wq.Query | None:
-    if not words:
-        return None
-    if len(words) == 1:
-        return wq.Term(fieldname, words[0], boost=boost)
-    return wq.Phrase(fieldname, words, boost=boost)

@@ -1,17 +1,26 @@
 """The search index of replies. The database is the truth; this index can always be rebuilt."""
 import datetime
+import hashlib
+import json
 
 from haystack import indexes
 
-from search.keys import doc_year_serial_key, proposal_key
 from replies.models import Reply
-from search.fields import JiebaTextField, KeywordField, KeywordListField, StoredTextField, SubwordField
+from search.fields import (
+    JiebaTextField,
+    KeywordField,
+    KeywordListField,
+    StoredTextField,
+    SubwordField,
+)
+from search.keys import doc_year_serial_key, proposal_key
 
 
 class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     text = JiebaTextField(document=True, stored=False)
     subwords = SubwordField(stored=False)
     title = JiebaTextField(model_attr="title", stored=True)
+    title_subwords = SubwordField(model_attr="title", stored=False)
     doc_number = StoredTextField(model_attr="doc_number", stored=True)
     doc_number_key = KeywordField(model_attr="doc_number_key", stored=False)
     doc_year_serial = KeywordField(stored=False)
@@ -28,6 +37,8 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     sort_date = indexes.DateField(null=True)
     reply_id = indexes.IntegerField(model_attr="pk")
     body = StoredTextField(model_attr="body", stored=True)
+    # A digest of everything indexed for the reply: check_index finds stale documents by it.
+    row_version = StoredTextField(stored=True)
 
     def get_model(self):
         return Reply
@@ -43,6 +54,11 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_subwords(self, reply: Reply) -> str:
         return searchable_text(reply)
+
+    def full_prepare(self, obj):
+        prepared = super().full_prepare(obj)
+        prepared["row_version"] = document_digest(prepared)
+        return prepared
 
     def prepare_doc_year_serial(self, reply: Reply) -> str | None:
         return doc_year_serial_key(reply.doc_year, reply.doc_serial) if reply.doc_year else None
@@ -74,3 +90,8 @@ def searchable_text(reply: Reply) -> str:
         reply.issuing_organ, reply.signer, reply.handler, "、".join(reply.cc), reply.body,
     ]
     return "\n".join(part for part in parts if part)
+
+
+def document_digest(prepared: dict) -> str:
+    content = {key: value for key, value in prepared.items() if key != "row_version"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()

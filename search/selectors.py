@@ -1,9 +1,11 @@
 """Searching replies: parse the reader's query, run it once per page, highlight the hits."""
-from dataclasses import dataclass, field, fields as dataclass_fields
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from whoosh import query as wq
 
 from replies.models import Reply, Topic
 from replies.selectors import FacetValue
@@ -11,7 +13,7 @@ from search.backend import SearchHit, SearchRequest, SearchResponse
 from search.highlight import highlight_snippets
 from search.indexing import search_backend
 from search.query import ParsedQuery, QueryCompiler, parse_query
-from whoosh import query as wq
+from search.suggest import suggest_query
 
 FACET_FIELDS = ("kind", "year", "session", "signer", "issuing_organ", "topics")
 SORT_CHOICES = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
@@ -80,6 +82,8 @@ class ReplySearchResults:
         self._responses: dict[tuple[int, int], SearchResponse] = {}
         self._total: int | None = None
         self._facets: dict[str, list[tuple[str, int]]] | None = None
+        self._suggestion: str | None = None
+        self._suggested = False
 
     def _run(self, offset: int, limit: int) -> SearchResponse:
         key = (offset, limit)
@@ -116,6 +120,15 @@ class ReplySearchResults:
         if self._facets is None:
             self._run(0, self._page_size)
         return self._facets
+
+    @property
+    def suggestion(self) -> str | None:
+        """When the query finds nothing: a respelt query that finds something (智能制照 → 智能制造), else None."""
+        if not self._suggested:
+            self._suggested = True
+            if not self.parsed.is_empty and self.count() == 0:
+                self._suggestion = suggest_query(self.parsed, filters=self._filters)
+        return self._suggestion
 
     def _hit(self, hit: SearchHit) -> ReplyHit:
         return reply_hit(hit, highlight_terms=self.highlight_terms)

@@ -4,7 +4,13 @@ from django.views.decorators.http import require_safe
 
 from replies.selectors import filter_label
 from search.forms import SearchForm
-from search.selectors import FILTER_FIELDS, SORT_CHOICES, SearchParams, labelled_facets, reply_search
+from search.selectors import (
+    FILTER_FIELDS,
+    SORT_CHOICES,
+    SearchParams,
+    labelled_facets,
+    reply_search,
+)
 
 RESULTS_PER_PAGE = 10
 
@@ -23,6 +29,7 @@ def search(request):
         "results": results,
         "facets": labelled_facets(results.facets),
         "truncated": results.parsed.truncated,
+        "suggestion": results.suggestion,
         "sort": results.sort,
         "sort_choices": SORT_CHOICES,
         "active_filters": [

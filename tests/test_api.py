@@ -48,7 +48,8 @@ def test_search_api_filters(client, seeds):
 
 def test_api_hides_drafts_and_is_read_only(client, seeds):
     reply_unpublish(reply=seeds["002"])
-    assert client.get(f"/api/replies/{seeds['002'].pk}/").status_code == 404
+    hidden = client.get(f"/api/replies/{seeds['002'].pk}/")
+    assert hidden.status_code == 404 and hidden.json() == {"detail": "没有这份答复，或它尚未发布。"}
     assert client.get("/api/replies/").json()["count"] == 4
     assert client.post("/api/replies/", {}, content_type="application/json").status_code in (403, 405)
     assert client.delete(f"/api/replies/{seeds['000'].pk}/").status_code in (403, 405)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from replies.api import views
+from config.ratelimits import limit_api
+from replies.api import stats, views
 
 app_name = "api"
 
 urlpatterns = [
-    path("replies/", views.ReplyListAPI.as_view(), name="reply_list"),
-    path("replies/<int:pk>/", views.ReplyDetailAPI.as_view(), name="reply_detail"),
-    path("search/", views.SearchAPI.as_view(), name="search"),
+    path("replies/", limit_api(views.ReplyListAPI.as_view()), name="reply_list"),
+    path("replies/<int:pk>/", limit_api(views.ReplyDetailAPI.as_view()), name="reply_detail"),
+    path("search/", limit_api(views.SearchAPI.as_view()), name="search"),
+    path("stats/", limit_api(stats.StatisticsAPI.as_view()), name="stats"),
 ]

@@ -36,4 +36,5 @@ class SearchAPI(ListAPIView):
             name: [{"value": value.value, "label": value.label, "count": value.count} for value in values]
             for name, values in labelled_facets(self.results.facets).items()
         }
+        response.data["suggestion"] = self.results.suggestion
         return response

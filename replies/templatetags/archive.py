@@ -21,3 +21,17 @@ def highlight(text: str, terms: list[str]):
     from search.highlight import highlight_text
 
     return highlight_text(text, terms)
+
+
+QUALITY_FLAG_LABELS = {
+    "mojibake_repaired": "已修复乱码",
+    "mojibake_residual": "仍有乱码",
+    "ocr": "OCR识别文本",
+    "needs_ocr": "需要OCR识别",
+    "needs_conversion": "需要格式转换",
+}
+
+
+@register.filter
+def quality_flag_label(flag: str) -> str:
+    return QUALITY_FLAG_LABELS.get(flag, flag)

@@ -1,4 +1,9 @@
-from search.analysis import JiebaAnalyzer, SubwordAnalyzer, subword_pieces, subword_query_pieces
+from search.analysis import (
+    JiebaAnalyzer,
+    SubwordAnalyzer,
+    subword_pieces,
+    subword_query_pieces,
+)
 
 
 def test_jieba_positions_are_token_sequence_numbers_not_character_offsets():

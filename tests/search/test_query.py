@@ -1,6 +1,6 @@
 import pytest
 
-from search.query import Clause, parse_query
+from search.query import Clause, QueryCompiler, parse_query
 
 
 def clauses(text: str) -> list[list[Clause]]:
@@ -55,3 +55,37 @@ def test_highlight_terms_are_what_was_typed_and_its_longer_words():
     assert "疫情" not in parse_query("智能化改造 -疫情").highlight_terms()
     assert parse_query("常工信复〔2021〕第35号").highlight_terms() == ["常工信复〔2021〕第35号"]
     assert parse_query("税").highlight_terms() == ["税"]
+
+
+def test_a_minus_before_quotes_excludes_the_phrase():
+    assert clauses('石墨烯 -"单项冠军"') == [[Clause("石墨烯")], [Clause("单项冠军", phrase=True, negated=True)]]
+    assert clauses("-“绿色工厂”") == [[Clause("绿色工厂", phrase=True, negated=True)]]
+    assert clauses('"-产业"') == [[Clause("-产业", phrase=True)]]
+    assert clauses('-"" 税') == [[Clause("税")]]
+
+
+def test_or_after_an_exclusion_starts_its_own_group():
+    assert clauses("-疫情 OR 光伏") == [[Clause("疫情", negated=True)], [Clause("光伏")]]
+
+
+@pytest.mark.parametrize("raw", [
+    '石墨烯 -"单项冠军"', '何银刚 OR 周旭宏 签发人:杨军 -疫情', "代表:朱红 年份:2021 会议:纪要 --x",
+    '"产业链 供应链" OR 光伏', '“a"b” c', "文号:常工信复〔2021〕22号 主题:industry 发布机构:市工信局",
+])
+def test_a_parsed_query_written_out_parses_back_the_same(raw):
+    parsed = parse_query(raw)
+    assert parse_query(parsed.as_text()).groups == parsed.groups
+
+
+def test_question_words_are_not_required_but_the_typed_text_still_counts():
+    compiled = QueryCompiler().compile(parse_query("怎么办理居住证"))
+    required_words = {term for fieldname, term in compiled.iter_all_terms() if fieldname == "text"}
+    assert required_words == {"办理", "居住证"}
+    assert ("subwords", "怎么") in set(compiled.iter_all_terms())
+    assert "怎么" not in parse_query("怎么办理居住证").highlight_terms()
+
+
+def test_a_lone_character_is_required_next_to_its_neighbour():
+    compiled = QueryCompiler().compile(parse_query("产业连"))
+    assert ("text", "连") not in set(compiled.iter_all_terms())
+    assert ("subwords", "业连") in set(compiled.iter_all_terms())

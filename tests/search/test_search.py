@@ -14,7 +14,7 @@ def search(q: str = "", include_drafts: bool = False, **filters):
 
 def test_doc_number_query_returns_that_reply_first(seeds):
     for query in ["常工信复〔2021〕第35号", "常工信复[2021]35号", "〔2021〕35号"]:
-        results, hits = search(query)
+        _, hits = search(query)
         assert hits[0].reply_id == seeds["002"].pk, query
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from replies.services import IngestOutcome, reply_ingest_upload
-from search.indexing import index_reconcile
+from search.indexing import describe_drift, index_reconcile
 
 STATUS_WORDS = {
     IngestOutcome.CREATED: "created",
@@ -27,9 +27,9 @@ class Command(BaseCommand):
                 failures += outcome.failed
                 self.stdout.write(self._line(path, outcome), self.style.ERROR if outcome.failed else None)
         # An earlier run killed between a commit and its index update left the index behind.
-        missing, extra = index_reconcile()
-        if missing or extra:
-            self.stdout.write(f"search index brought in step: {len(missing)} added, {len(extra)} removed.")
+        drift = index_reconcile()
+        if not drift.in_step:
+            self.stdout.write(f"search index brought in step: {describe_drift(drift)}.")
         if failures:
             raise CommandError(f"{failures} file(s) failed")
 

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from search.indexing import index_reconcile, search_backend
+from search.indexing import describe_drift, index_reconcile, search_backend
 
 
 class Command(BaseCommand):
@@ -11,10 +11,10 @@ class Command(BaseCommand):
         backend = search_backend()
         if not backend.schema_is_current():
             self.stdout.write("rebuilding the search index: its schema is older than the code's.")
-            call_command("rebuild_index", interactive=False, verbosity=0)
+            call_command("rebuild_index", verbosity=0)
             self.stdout.write(f"search index rebuilt: {backend.doc_count()} documents.")
             return
-        missing, extra = index_reconcile()
-        if missing or extra:
-            self.stdout.write(f"search index brought in step: {len(missing)} added, {len(extra)} removed.")
+        drift = index_reconcile()
+        if not drift.in_step:
+            self.stdout.write(f"search index brought in step: {describe_drift(drift)}.")
         self.stdout.write(f"search index is current: {backend.doc_count()} replies.")

@@ -1,0 +1,80 @@
+"""Downloads: search results as CSV or JSON, and the whole published archive as JSON Lines.
+
+The JSON records carry the same fields as the API (replies.api.serializers), so that a script
+written against one reads the other. The CSV has one column per field, with Chinese headers,
+and starts with a byte-order mark so that Excel reads it as UTF-8.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from replies.api.serializers import ReplyDetailSerializer, ReplySerializer
+from replies.models import Reply
+
+EXPORT_CAP = 5000  # the most search results one download holds
+UTF8_BOM = "\ufeff"
+CSV_COLUMNS = (
+    ("文号", lambda reply: reply.doc_number),
+    ("标题", lambda reply: reply.title),
+    ("类别", lambda reply: reply.get_kind_display()),
+    ("届次", lambda reply: reply.session),
+    ("建议/提案号", lambda reply: reply.proposal_number),
+    ("建议/提案标题", lambda reply: reply.proposal_title),
+    ("答复对象", lambda reply: "、".join(str(person) for person in reply.addressees.all())),
+    ("发布机构", lambda reply: reply.issuing_organ),
+    ("签发人", lambda reply: reply.signer),
+    ("经办人", lambda reply: reply.handler),
+    ("联系电话", lambda reply: reply.phone),
+    ("抄送", lambda reply: "、".join(reply.cc)),
+    ("成文日期", lambda reply: reply.date.isoformat() if reply.date else ""),
+    ("年份", lambda reply: str(reply.year or "")),
+    ("主题", lambda reply: "、".join(topic.name for topic in reply.topics.all())),
+    ("状态", lambda reply: reply.get_status_display()),
+)
+# A cell starting with one of these is a formula to a spreadsheet ("CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """The value, with a leading apostrophe when a spreadsheet would run it as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def replies_csv(replies: Iterable[Reply], *, absolute_url) -> str:
+    """The replies as CSV text, BOM first, one header row, then one row per reply with its page's URL last."""
+    out = io.StringIO()
+    out.write(UTF8_BOM)
+    writer = csv.writer(out)
+    writer.writerow(["编号", *(header for header, _ in CSV_COLUMNS), "链接"])
+    for reply in replies:
+        cells = [csv_safe(str(value(reply) or "")) for _, value in CSV_COLUMNS]
+        writer.writerow([reply.pk, *cells, absolute_url(reply.get_absolute_url())])
+    return out.getvalue()
+
+
+def reply_records(replies: Iterable[Reply], *, request, with_body: bool = False) -> list[dict]:
+    serializer = ReplyDetailSerializer if with_body else ReplySerializer
+    return [serializer(reply, context={"request": request}).data for reply in replies]
+
+
+def search_results_json(*, replies: list[Reply], query: dict[str, str], total: int, request) -> str:
+    return json.dumps(
+        {
+            "query": query,
+            "total": total,
+            "count": len(replies),
+            "truncated": total > len(replies),
+            "results": reply_records(replies, request=request),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+def archive_jsonl_lines(replies: Iterable[Reply], *, request) -> Iterator[str]:
+    """One JSON object a line (metadata and body text, as /api/replies/<id>/ gives them) per reply."""
+    for reply in replies:
+        yield json.dumps(ReplyDetailSerializer(reply, context={"request": request}).data, ensure_ascii=False) + "\n"

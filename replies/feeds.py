@@ -1,0 +1,150 @@
+"""Atom feeds of published replies: the latest, any search, one topic, one signer.
+
+Feeds are public and read by feed readers that never sign in, so they hold published replies
+only, whoever asks. The search feed takes the search page's query string (q, kind, year,
+session, signer, topic, organ, sort) and lists the newest matching replies unless sort says
+otherwise.
+"""
+from dataclasses import dataclass, replace
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
+
+from replies.models import Reply, Topic
+from replies.selectors import reply_in_order, reply_public_list, signer_has_replies
+from search.forms import SearchForm
+from search.selectors import SearchParams, reply_search
+
+FEED_SIZE = 30
+SUMMARY_CHARS = 200
+
+
+class ReplyFeed(Feed):
+    """What every feed of replies shares: Atom, Chinese, one entry per reply with a short summary."""
+
+    feed_type = Atom1Feed
+    language = "zh-CN"
+    author_name = "答复档案"
+
+    def item_title(self, reply: Reply) -> str:
+        return f"{reply.doc_number} {reply.title}" if reply.doc_number else reply.title
+
+    def item_description(self, reply: Reply) -> str:
+        lines = []
+        if reply.addressees.all():
+            lines.append("答复对象：" + "、".join(str(person) for person in reply.addressees.all()))
+        if reply.proposal_title:
+            lines.append(f"{'提案' if reply.kind == Reply.Kind.CPPCC_PROPOSAL else '建议'}：《{reply.proposal_title}》")
+        body = " ".join(reply.body.split())
+        lines.append(body[:SUMMARY_CHARS] + ("…" if len(body) > SUMMARY_CHARS else ""))
+        return "\n".join(lines)
+
+    def item_link(self, reply: Reply) -> str:
+        return reply.get_absolute_url()
+
+    def item_pubdate(self, reply: Reply):
+        return reply.published_at or reply.created_at
+
+    def item_updateddate(self, reply: Reply):
+        return reply.updated_at
+
+    def item_author_name(self, reply: Reply) -> str | None:
+        return reply.issuing_organ or reply.signer or None
+
+    def item_categories(self, reply: Reply) -> list[str]:
+        return [topic.name for topic in reply.topics.all()]
+
+
+class LatestRepliesFeed(ReplyFeed):
+    title = "答复档案 · 最新答复"
+    subtitle = "人大代表建议、政协提案答复档案新收录的答复"
+
+    def link(self) -> str:
+        return reverse("replies:reply_list")
+
+    def items(self):
+        return reply_public_list()[:FEED_SIZE]
+
+
+class TopicFeed(ReplyFeed):
+    def get_object(self, request, topic_slug: str) -> Topic:
+        return get_object_or_404(Topic, slug=topic_slug)
+
+    def title(self, topic: Topic) -> str:
+        return f"答复档案 · 主题：{topic.name}"
+
+    def subtitle(self, topic: Topic) -> str:
+        return f"主题“{topic.name}”下最新的答复"
+
+    def link(self, topic: Topic) -> str:
+        return topic.get_absolute_url()
+
+    def items(self, topic: Topic):
+        return reply_public_list(filters={"topic": topic.slug})[:FEED_SIZE]
+
+
+class SignerFeed(ReplyFeed):
+    def get_object(self, request, signer: str) -> str:
+        if not signer_has_replies(user=AnonymousUser(), signer=signer):
+            raise Http404("没有这位签发人签发的已发布答复。")
+        return signer
+
+    def title(self, signer: str) -> str:
+        return f"答复档案 · 签发人：{signer}"
+
+    def subtitle(self, signer: str) -> str:
+        return f"{signer}签发的最新答复"
+
+    def link(self, signer: str) -> str:
+        return reverse("replies:reply_list") + "?" + urlencode({"signer": signer})
+
+    def items(self, signer: str):
+        return reply_public_list(filters={"signer": signer})[:FEED_SIZE]
+
+
+def search_params_from_query(data) -> SearchParams:
+    """A search from a query string, cleaned as the search page cleans it."""
+    form = SearchForm(data)
+    form.is_valid()
+    return SearchParams.from_mapping(form.cleaned_data)
+
+
+def search_query_string(params: SearchParams) -> str:
+    """The search's parameters as a query string, in a stable order, without empty ones."""
+    return urlencode([(name, value) for name, value in vars(params).items() if value])
+
+
+@dataclass(frozen=True)
+class FeedSearch:
+    params: SearchParams
+    query_string: str  # the search's own parameters, in a stable order
+
+
+class SearchFeed(ReplyFeed):
+    def get_object(self, request) -> FeedSearch:
+        params = search_params_from_query(request.GET)
+        query_string = search_query_string(params)
+        if not params.sort:
+            params = replace(params, sort="newest")  # a feed reader wants what is new
+        return FeedSearch(params, query_string)
+
+    def title(self, search: FeedSearch) -> str:
+        return f"答复档案 · 检索：{search.params.q}" if search.params.q else "答复档案 · 检索结果"
+
+    def subtitle(self, search: FeedSearch) -> str:
+        return "符合这个检索条件的最新答复"
+
+    def link(self, search: FeedSearch) -> str:
+        return reverse("search:search") + (f"?{search.query_string}" if search.query_string else "")
+
+    def feed_url(self, search: FeedSearch) -> str:
+        return reverse("replies:search_feed") + (f"?{search.query_string}" if search.query_string else "")
+
+    def items(self, search: FeedSearch) -> list[Reply]:
+        results = reply_search(params=search.params, include_drafts=False, page_size=FEED_SIZE)
+        return reply_in_order(user=AnonymousUser(), ids=[hit.reply_id for hit in results[:FEED_SIZE]])
