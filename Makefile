@@ -28,6 +28,12 @@ run: setup
 test: setup
 	$(WITH_SECRET) $(VENV)/bin/pytest
 
+# The benchmark (docs/performance.md), not part of `make test`: its own scratch database and
+# var/bench/; about 50 minutes. `make bench BENCH_ARGS=--quick` is a 6-minute smoke run.
+.PHONY: bench
+bench: setup
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 setup: $(VENV)/.installed var/secret_key node_modules/.installed
 	@bash scripts/install_system_packages.sh
 	@bash scripts/ensure_postgres.sh

@@ -63,9 +63,9 @@ def bar_chart_svg(rows: list[ChartRow], *, title: str, chart_id: str, series: tu
     bar_x = PADDING + label_width + GAP
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" role="img" aria-labelledby="{escape(chart_id)}-title"'
-        f' font-size="{FONT_SIZE}">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}"'
+         f' width="{width}" height="{height}" role="img" aria-labelledby="{escape(chart_id)}-title"'
+         f' font-size="{FONT_SIZE}">'),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
     if legend:

@@ -1,5 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -8,7 +14,12 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
 from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
-from replies.exports import EXPORT_CAP, archive_jsonl_lines, replies_csv, search_results_json
+from replies.exports import (
+    EXPORT_CAP,
+    archive_jsonl_lines,
+    replies_csv,
+    search_results_json,
+)
 from replies.feeds import search_params_from_query
 from replies.health import archive_health
 from replies.models import CitedDocument, Reply, SourceFile, Topic
@@ -155,7 +166,7 @@ def _attachment(response: HttpResponse, filename: str, *, total: int, count: int
 
 @require_safe
 def search_export_csv(request):
-    params, replies, total = _export_search(request)
+    _, replies, total = _export_search(request)
     response = HttpResponse(replies_csv(replies, absolute_url=request.build_absolute_uri),
                             content_type="text/csv; charset=utf-8")
     return _attachment(response, _export_filename("csv"), total=total, count=len(replies))

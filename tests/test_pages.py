@@ -4,6 +4,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -371,7 +372,7 @@ def test_detail_page_shows_addressee_and_proposal_prominently(client, seeds):
 
 
 def test_print_stylesheet_prints_the_reply_without_the_site_around_it():
-    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
     assert "@media print" in css
     print_css = css.split("@media print", 1)[1]
     for hidden in (".site-header", ".site-footer", ".search-form", ".related", ".citations", ".download", ".outline"):
