@@ -57,12 +57,11 @@ class ReplyHit:
     score: float
     snippets: list[SafeString] = field(default_factory=list)
 
-    @property
-    def url(self) -> str:
+    # Named as on Reply, so that one card template (includes/_reply_card.html) shows both.
+    def get_absolute_url(self) -> str:
         return reverse("replies:reply_detail", args=[self.reply_id])
 
-    @property
-    def kind_label(self) -> str:
+    def get_kind_display(self) -> str:
         return Reply.Kind(self.kind).label if self.kind in Reply.Kind.values else self.kind
 
 

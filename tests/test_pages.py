@@ -130,7 +130,7 @@ def test_search_feed_honours_query_and_filters(client, seeds, draft):
     everything = entry_links(atom_entries(client.get("/search/feed/", {"q": "石墨烯"})))
     npc_only = entry_links(atom_entries(client.get("/search/feed/", {"q": "石墨烯", "kind": "npc_suggestion"})))
     expected = reply_search(params=SearchParams(q="石墨烯", kind="npc_suggestion"), include_drafts=False)
-    assert sorted(npc_only) == sorted(hit.url for hit in expected[:50])
+    assert sorted(npc_only) == sorted(hit.get_absolute_url() for hit in expected[:50])
     assert npc_only and set(npc_only) < set(everything)
     kinds = {reply.kind for reply in Reply.objects.filter(pk__in=[int(link.split("/")[2]) for link in npc_only])}
     assert kinds == {"npc_suggestion"}

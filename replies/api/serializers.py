@@ -57,4 +57,5 @@ class SearchHitSerializer(serializers.Serializer):
 
     def get_url(self, hit) -> str:
         request = self.context.get("request")
-        return request.build_absolute_uri(hit.url) if request else hit.url
+        url = hit.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
