@@ -1,0 +1,192 @@
+"""Tables from the benchmark's results: every figure of ours with the baseline's and their ratio, the
+machine, and issue 6's targets marked met or missed.
+
+    python -m bench.report bench/results/2025-01-01-C1.json bench/results/2025-01-01-C8.json
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+# (figure, the common setup as issue 6 states it, size role, check, target text)
+TARGETS = (
+    ("full rebuild, C1", "586 s", "C1", lambda r: _rebuild_s(r["ours"]) <= 90, "≤ 90 s"),
+    ("full rebuild, C8", "hours", "C8",
+     lambda r: _rebuild_s(r["ours"]) <= 720 and r["ours"]["rebuild"]["times_floor"] <= 2,
+     "≤ 12 min, and ≤ 2× the jieba floor for the cores used"),
+    ("search p50 / p95 over HTTP, C1", "278 ms / 353 ms", "C1",
+     lambda r: _http(r["ours"], "p50_ms") <= 25 and _http(r["ours"], "p95_ms") <= 80, "≤ 25 ms / ≤ 80 ms"),
+    ("search p95 over HTTP, C8", "> 500 ms", "C8", lambda r: _http(r["ours"], "p95_ms") <= 250, "≤ 250 ms"),
+    ("requests/s, 4 connections, C1", "6.5", "C1", lambda r: _rps(r["ours"], "html_4") >= 80, "≥ 80"),
+    ("worker resident memory after warm-up, C8", "~1 GB", "C8", lambda r: _rss(r["ours"]) <= 300, "≤ 300 MB"),
+    ("first answer of a fresh worker, C1", "1.7–1.9 s", "C1", lambda r: r["ours"]["http"]["first_answer_s"] <= 1, "≤ 1 s"),
+    ("first answer of a fresh worker, C8", "1.7–1.9 s", "C8", lambda r: r["ours"]["http"]["first_answer_s"] <= 1, "≤ 1 s"),
+)
+ROLE = {"C1": "C1", "C8": "C8", "Q1": "C1", "Q2": "C8"}
+
+
+def _rebuild_s(side: dict) -> float:
+    built = side["rebuild"]
+    return built.get("extrapolated_wall_s") or built["wall_s"]
+
+
+def _http(side: dict, key: str, endpoint: str = "html") -> float:
+    return side["http"][f"latency_{endpoint}"][key]
+
+
+def _rps(side: dict, key: str) -> float:
+    return side["http"]["throughput"][key]["requests_per_s"]
+
+
+def _rss(side: dict, moment: str = "memory_warm", key: str = "rss_mb") -> float:
+    return max(worker[key] or 0 for worker in side["http"][moment]["workers"])
+
+
+def _rebuild_note(side: dict) -> str:
+    built = side["rebuild"]
+    if built["extrapolated"]:
+        return (f"extrapolated (a lower bound): stopped after {built['wall_s']:g} s, {built['documents_reached']:,} of "
+                f"{built['documents_total']:,} documents written after {built['reached_after_s']:g} s")
+    return ""
+
+
+# (name, unit, value of one side, lower is better)
+FIGURES = (
+    ("full rebuild", "s", _rebuild_s, True),
+    ("rebuild docs/s", "docs/s", lambda s: s["rebuild"]["docs_per_s"], False),
+    ("rebuild MB/s of text", "MB/s", lambda s: s["rebuild"]["mb_per_s"], False),
+    ("rebuild CPU (cores used)", "cores", lambda s: s["rebuild"]["cores_used"], None),
+    ("index size on disk", "MB", lambda s: s["index_mb"], True),
+    ("/search/ p50", "ms", lambda s: _http(s, "p50_ms"), True),
+    ("/search/ p95", "ms", lambda s: _http(s, "p95_ms"), True),
+    ("/search/ p99", "ms", lambda s: _http(s, "p99_ms"), True),
+    ("/api/search/ p50", "ms", lambda s: _http(s, "p50_ms", "api"), True),
+    ("/api/search/ p95", "ms", lambda s: _http(s, "p95_ms", "api"), True),
+    ("/api/search/ p99", "ms", lambda s: _http(s, "p99_ms", "api"), True),
+    ("in-process search p50", "ms", lambda s: s["in_process"]["latency"]["p50_ms"], True),
+    ("in-process search p95", "ms", lambda s: s["in_process"]["latency"]["p95_ms"], True),
+    ("requests/s, /search/, 4 connections", "req/s", lambda s: _rps(s, "html_4"), False),
+    ("requests/s, /search/, 16 connections", "req/s", lambda s: _rps(s, "html_16"), False),
+    ("requests/s, /api/search/, 4 connections", "req/s", lambda s: _rps(s, "api_4"), False),
+    ("errors under load (all runs)", "", lambda s: sum(t["errors"] for t in s["http"]["throughput"].values()), True),
+    ("worker RSS after warm-up (largest)", "MB", _rss, True),
+    ("worker PSS after warm-up (largest)", "MB", lambda s: _rss(s, key="pss_mb"), True),
+    ("  of which anonymous (heap), not mapped files", "MB", lambda s: _rss(s, key="anonymous_mb"), True),
+    ("worker RSS after the load runs (largest)", "MB", lambda s: _rss(s, "memory_after_load"), True),
+    ("first answer of a fresh gunicorn", "s", lambda s: s["http"]["first_answer_s"], True),
+    ("  of which: the master loading the app (port open)", "s", lambda s: s["http"]["port_open_s"], True),
+    ("first answer of a respawned worker (master warm)", "s", lambda s: s["http"]["respawned_worker_first_answer_s"], True),
+    ("fresh process: start, set up, first search", "s", lambda s: s["fresh_process"]["process_wall_s"], True),
+)
+
+
+def _value(side: dict | None, get):
+    if side is None:
+        return None
+    try:
+        return get(side)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def figures(result: dict, *, baseline: dict | None, baseline_size: str) -> list[dict]:
+    """Rows of (figure, ours, baseline, ours ÷ baseline); the baseline only where it was measured at this size."""
+    same_size = result.get("baseline")
+    rows = []
+    for name, unit, get, _ in FIGURES:
+        ours, base = _value(result["ours"], get), _value(same_size, get)
+        note = _rebuild_note(result["ours"]) if name == "full rebuild" else ""
+        if name == "full rebuild" and same_size and _rebuild_note(same_size):
+            note += ("; " if note else "") + "baseline " + _rebuild_note(same_size)
+        rows.append({"figure": name, "unit": unit, "ours": ours, "baseline": base,
+                     "ratio": round(ours / base, 3) if ours is not None and base else None, "note": note})
+    floor = result["ours"]["rebuild"]
+    rows.append({"figure": "jieba floor (this size, 1 core)", "unit": "s", "ours": floor["jieba_floor_s"],
+                 "baseline": None, "ratio": None, "note": f"rebuild = {floor['times_floor']}× floor ÷ {floor['cores_counted']:g} core(s)"})
+    return rows
+
+
+def _show(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def figures_table(rows: list[dict]) -> str:
+    lines = ["| figure | ours | baseline | ours ÷ baseline | note |", "|---|---:|---:|---:|---|"]
+    for row in rows:
+        unit = f" {row['unit']}" if row["unit"] else ""
+        lines.append(f"| {row['figure']} | {_show(row['ours'])}{unit if row['ours'] is not None else ''} | "
+                     f"{_show(row['baseline'])}{unit if row['baseline'] is not None else ''} | "
+                     f"{_show(row['ratio'])} | {row['note']} |")
+    return "\n".join(lines) + "\n"
+
+
+def machine_table(info: dict) -> str:
+    versions = ", ".join(f"{name} {version}" for name, version in info["versions"].items())
+    rows = [("cores (nproc)", info["nproc"]), ("CPU", info["cpu_model"]), ("memory", f"{info['memory_gb']} GB"),
+            ("kernel", info["kernel"]), ("Python", info["python"]), ("libraries", versions),
+            ("load client", "wrk" if info["wrk"] else "Python threads (wrk missing)"),
+            ("code", f"{info['commit']} with {info['uncommitted_files']} uncommitted files (code hash {info.get('code_hash')})"),
+            ("load average at start", info["load_average_at_start"])]
+    return "| | |\n|---|---|\n" + "".join(f"| {name} | {value} |\n" for name, value in rows)
+
+
+def targets_table(results: list[dict]) -> str:
+    by_role = {ROLE[result["size"]]: result for result in results}
+    lines = ["| figure | common setup (issue 6) | baseline measured | ours | target | met? |",
+             "|---|---|---|---|---|---|"]
+    for name, stated, role, check, target in TARGETS:
+        result = by_role.get(role)
+        if result is None:
+            lines.append(f"| {name} | {stated} | — | not measured | {target} | — |")
+            continue
+        try:
+            ours, met = _target_figure(name, result["ours"]), "met" if check(result) else "missed"
+        except KeyError:
+            ours, met = "not measured", "—"
+        base = _value(result.get("baseline"), lambda side: _target_figure(name, side))
+        extrapolated = "rebuild" in name and result["ours"]["rebuild"]["extrapolated"]
+        if extrapolated:
+            met += " (extrapolated)"
+        lines.append(f"| {name} ({result['size']}) | {stated} | {base or '—'} | {ours}{' (extrapolated)' if extrapolated else ''} | "
+                     f"{target} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def _target_figure(name: str, side: dict | None) -> str | None:
+    if side is None:
+        return None
+    if "rebuild" in name:
+        text = f"{_rebuild_s(side):,.0f} s"
+        if "times_floor" in side["rebuild"]:
+            text += f", {side['rebuild']['times_floor']}× floor"
+        return text
+    if "p50 / p95" in name:
+        return f"{_http(side, 'p50_ms'):g} ms / {_http(side, 'p95_ms'):g} ms"
+    if "p95" in name:
+        return f"{_http(side, 'p95_ms'):g} ms"
+    if "requests/s" in name:
+        return f"{_rps(side, 'html_4'):g}"
+    if "memory" in name:
+        return f"{_rss(side):g} MB RSS ({_rss(side, key='pss_mb'):g} MB PSS)"
+    return f"{side['http']['first_answer_s']:g} s"
+
+
+def render(results: list[dict]) -> str:
+    parts = ["## Machine\n\n", machine_table(results[0]["machine"]), "\n## Targets (issue 6)\n\n", targets_table(results)]
+    for result in results:
+        parts.append(f"\n## {result['size']}: {result['documents']:,} documents, {result['text_mb']} MB of text\n\n")
+        if result.get("code_changed_during_run"):
+            parts.append("The application's code changed while this size was measured (others edit the tree).\n\n")
+        if result["ours"].get("not_measured"):
+            parts.append(f"Ours: {result['ours']['not_measured']}.\n\n")
+        parts.append(figures_table(result["figures"]))
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    print(render([json.loads(Path(name).read_text(encoding="utf-8")) for name in sys.argv[1:]]))
