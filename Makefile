@@ -29,7 +29,7 @@ test: setup
 	$(WITH_SECRET) $(VENV)/bin/pytest
 
 # The benchmark (docs/performance.md), not part of `make test`: its own scratch database and
-# var/bench/; about 50 minutes. `make bench BENCH_ARGS=--quick` is a 6-minute smoke run.
+# var/bench/; under an hour on 2 cores. `make bench BENCH_ARGS=--quick` is a 6-minute smoke run.
 .PHONY: bench
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 # (figure, the common setup as issue 6 states it, size role, check, target text)
@@ -20,10 +21,16 @@ TARGETS = (
     ("search p95 over HTTP, C8", "> 500 ms", "C8", lambda r: _http(r["ours"], "p95_ms") <= 250, "≤ 250 ms"),
     ("requests/s, 4 connections, C1", "6.5", "C1", lambda r: _rps(r["ours"], "html_4") >= 80, "≥ 80"),
     ("worker resident memory after warm-up, C8", "~1 GB", "C8", lambda r: _rss(r["ours"]) <= 300, "≤ 300 MB"),
-    ("first answer of a fresh worker, C1", "1.7–1.9 s", "C1", lambda r: r["ours"]["http"]["first_answer_s"] <= 1, "≤ 1 s"),
-    ("first answer of a fresh worker, C8", "1.7–1.9 s", "C8", lambda r: r["ours"]["http"]["first_answer_s"] <= 1, "≤ 1 s"),
+    ("first answer of a fresh worker, C1", "1.7–1.9 s", "C1", lambda r: _first_answer_s(r["ours"]) <= 1, "≤ 1 s"),
+    ("first answer of a fresh worker, C8", "1.7–1.9 s", "C8", lambda r: _first_answer_s(r["ours"]) <= 1, "≤ 1 s"),
 )
 ROLE = {"C1": "C1", "C8": "C8", "Q1": "C1", "Q2": "C8"}
+
+
+def _first_answer_s(side: dict) -> float:
+    """The worse of a fresh server's first answer and a respawned worker's."""
+    http = side["http"]
+    return max(http["first_answer_s"], http.get("respawned_worker_first_answer_s", 0))
 
 
 def _rebuild_s(side: dict) -> float:
@@ -51,9 +58,20 @@ def _rebuild_note(side: dict) -> str:
     return ""
 
 
+def _documents_written_s(side: dict) -> float:
+    """When the archive's rebuild had written its last batch (its progress line comes after each batch);
+    the rest of the rebuild is the final commit with its optimize, and the swap."""
+    built = side["rebuild"]
+    done, at = built["progress"][-1]
+    if built["stopped_after_budget"] or done != built["documents_total"]:
+        raise KeyError("no progress line after the last batch")
+    return at
+
+
 # (name, unit, value of one side, lower is better)
 FIGURES = (
     ("full rebuild", "s", _rebuild_s, True),
+    ("  of which: until the last document was written", "s", _documents_written_s, True),
     ("rebuild docs/s", "docs/s", lambda s: s["rebuild"]["docs_per_s"], False),
     ("rebuild MB/s of text", "MB/s", lambda s: s["rebuild"]["mb_per_s"], False),
     ("rebuild CPU (cores used)", "cores", lambda s: s["rebuild"]["cores_used"], None),
@@ -90,12 +108,15 @@ def _value(side: dict | None, get):
         return None
 
 
-def figures(result: dict, *, baseline: dict | None, baseline_size: str) -> list[dict]:
-    """Rows of (figure, ours, baseline, ours ÷ baseline); the baseline only where it was measured at this size."""
+def figures(result: dict) -> list[dict]:
+    """Rows of (figure, ours, baseline, ours ÷ baseline); the baseline only where it was measured at this size,
+    and only the figures measured on at least one side."""
     same_size = result.get("baseline")
     rows = []
     for name, unit, get, _ in FIGURES:
         ours, base = _value(result["ours"], get), _value(same_size, get)
+        if ours is None and base is None:
+            continue
         note = _rebuild_note(result["ours"]) if name == "full rebuild" else ""
         if name == "full rebuild" and same_size and _rebuild_note(same_size):
             note += ("; " if note else "") + "baseline " + _rebuild_note(same_size)
@@ -148,11 +169,12 @@ def targets_table(results: list[dict]) -> str:
             ours, met = _target_figure(name, result["ours"]), "met" if check(result) else "missed"
         except KeyError:
             ours, met = "not measured", "—"
-        base = _value(result.get("baseline"), lambda side: _target_figure(name, side))
+        base = _value(result.get("baseline"), partial(_target_figure, name))
         extrapolated = "rebuild" in name and result["ours"]["rebuild"]["extrapolated"]
         if extrapolated:
             met += " (extrapolated)"
-        lines.append(f"| {name} ({result['size']}) | {stated} | {base or '—'} | {ours}{' (extrapolated)' if extrapolated else ''} | "
+        label = name if result["size"] == role else f"{name} (measured at {result['size']})"
+        lines.append(f"| {label} | {stated} | {base or '—'} | {ours}{' (extrapolated)' if extrapolated else ''} | "
                      f"{target} | {met} |")
     return "\n".join(lines) + "\n"
 
@@ -173,7 +195,9 @@ def _target_figure(name: str, side: dict | None) -> str | None:
         return f"{_rps(side, 'html_4'):g}"
     if "memory" in name:
         return f"{_rss(side):g} MB RSS ({_rss(side, key='pss_mb'):g} MB PSS)"
-    return f"{side['http']['first_answer_s']:g} s"
+    http = side["http"]
+    respawned = http.get("respawned_worker_first_answer_s")
+    return f"{http['first_answer_s']:g} s fresh server" + (f", {respawned:g} s respawned worker" if respawned else "")
 
 
 def render(results: list[dict]) -> str:
@@ -184,7 +208,7 @@ def render(results: list[dict]) -> str:
             parts.append("The application's code changed while this size was measured (others edit the tree).\n\n")
         if result["ours"].get("not_measured"):
             parts.append(f"Ours: {result['ours']['not_measured']}.\n\n")
-        parts.append(figures_table(result["figures"]))
+        parts.append(figures_table(figures(result)))
     return "".join(parts)
 
 

@@ -48,10 +48,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="C1,C8", help="comma-separated corpus sizes: C1, C8 (default C1,C8)")
     parser.add_argument("--quick", action="store_true", help="a smoke run on 500 documents (sizes Q1, Q2)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not measure the common setup")
-    parser.add_argument("--rebuild-budget", type=float, default=900,
+    parser.add_argument("--rebuild-budget", type=float, default=600,
                         help="seconds our rebuild at the sizes after the first (C8) may take before it is stopped "
                              "and extrapolated (0: no limit); the first size always runs to the end")
-    parser.add_argument("--baseline-budget", type=float, default=660,
+    parser.add_argument("--baseline-budget", type=float, default=600,
                         help="the same for the baseline's rebuild; its search is then measured on what it indexed")
     parser.add_argument("--throughput-seconds", type=float, default=20)
     parser.add_argument("--latency-repeat", type=int, default=5, help="passes over the query set per endpoint")
@@ -417,7 +417,7 @@ def main() -> int:
                 result["baseline_size"] = args.sizes[0].name
             result["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
             result["code_changed_during_run"] = code_hash() != info["code_hash"]
-            result["figures"] = report.figures(result, baseline=baseline, baseline_size=args.sizes[0].name)
+            result["figures"] = report.figures(result)
             folder = RESULTS_DIR if not quick else RUN_DIR / "results"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{today}-{size.name}.json"

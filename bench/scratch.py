@@ -95,7 +95,7 @@ class Scratch:
     def run(self, command: list[str], *, env: dict, label: str) -> float:
         started = time.perf_counter()
         with open(self.logs / f"{label}.log", "ab") as log:
-            completed = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            completed = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
         elapsed = time.perf_counter() - started
         if completed.returncode:
             raise RuntimeError(f"{' '.join(command[:4])} failed ({completed.returncode}); see {self.logs / label}.log")

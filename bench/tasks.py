@@ -230,22 +230,24 @@ def our_phases(query: str, *, repeat: int = 3) -> dict:
     backend = search_backend()
     steps: dict[str, list[float]] = {}
 
-    def timed(name, function):
+    def timed(name, function, *arguments, **keywords):
         started = time.perf_counter()
-        value = function()
+        value = function(*arguments, **keywords)
         steps.setdefault(name, []).append(time.perf_counter() - started)
         return value
 
+    def page_hits(response, terms):
+        return [reply_hit(hit, highlight_terms=terms) for hit in response.hits]
+
     for _ in range(repeat):
-        parsed = timed("parse", lambda: parse_query(query))
-        compiled = wq.Every() if parsed.is_empty else timed("compile", lambda: QueryCompiler().compile(parsed))
-        request = {"query": compiled, "filters": {"status": "published"}, "sort": "relevance", "offset": 0, "limit": 10}
+        parsed = timed("parse", parse_query, query)
+        compiled = wq.Every() if parsed.is_empty else timed("compile", QueryCompiler().compile, parsed)
         # One Whoosh search gives the page, the count and the facets (without facets, len() runs it again).
-        response = timed("whoosh_search_with_facets",
-                         lambda: backend.execute(SearchRequest(**request, facets=FACET_FIELDS)))
-        terms = parsed.highlight_terms()
-        timed("snippets", lambda: [reply_hit(hit, highlight_terms=terms) for hit in response.hits])
-        timed("facet_labels", lambda: labelled_facets(response.facets))
+        request = SearchRequest(query=compiled, filters={"status": "published"}, sort="relevance", offset=0, limit=10,
+                                facets=FACET_FIELDS)
+        response = timed("whoosh_search_with_facets", backend.execute, request)
+        timed("snippets", page_hits, response, parsed.highlight_terms())
+        timed("facet_labels", labelled_facets, response.facets)
     return {name: statistics.median(values) for name, values in steps.items()}
 
 
@@ -281,7 +283,7 @@ def search(args) -> dict:
                     steps.setdefault(name, []).append(seconds)
             result["steps_mean_ms"] = {name: _milliseconds(statistics.fmean(values)) for name, values in steps.items()}
             result["steps_ms_by_query"] = by_query
-        except Exception as error:  # the application's internals moved: report it, keep the rest
+        except Exception as error:  # noqa: BLE001  the application's internals moved: report it, keep the rest
             result["steps_error"] = repr(error)
     profile = cProfile.Profile()
     profile.enable()

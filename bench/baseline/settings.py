@@ -5,7 +5,7 @@ archive's own one, which builds aside and swaps, is what is measured against it)
 ReplyIndex is excluded, so haystack sees only bench.baseline.search_indexes. SEARCH_INDEX_DIR (from
 the environment) points at the baseline's own index folder.
 """
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403, RUF100
 from config.settings import INSTALLED_APPS, SEARCH_INDEX_DIR
 
 INSTALLED_APPS = [

@@ -19,7 +19,7 @@ def search(request):
 
 
 def search_api(request):
-    query, page = _page(request)
+    _, page = _page(request)
     return JsonResponse({
         "count": page.paginator.count,
         "results": [
