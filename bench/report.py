@@ -208,6 +208,12 @@ def render(results: list[dict]) -> str:
             parts.append("The application's code changed while this size was measured (others edit the tree).\n\n")
         if result["ours"].get("not_measured"):
             parts.append(f"Ours: {result['ours']['not_measured']}.\n\n")
+        baseline = result.get("baseline")
+        if baseline and baseline["rebuild"]["extrapolated"]:
+            built = baseline["rebuild"]
+            parts.append(f"The baseline's rebuild was stopped at its budget, so its index size, search, memory and "
+                         f"first-answer figures are on {built['documents_in_index']:,} of {built['documents_total']:,} "
+                         f"documents (a smaller index: the ratios favour the baseline).\n\n")
         parts.append(figures_table(figures(result)))
     return "".join(parts)
 
