@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba.analyse
-
 from search.analysis import jieba_tokenizer
 
 VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.json"
@@ -53,5 +51,7 @@ def assign_topics(*, title: str, body: str, vocabulary: tuple[TopicDefinition, .
 
 def body_keywords(body: str, limit: int = TOP_KEYWORDS) -> list[str]:
     """jieba's TF-IDF keywords of the body, most characteristic first."""
+    import jieba.analyse  # 1.3 s to import: kept off every process's start-up, only ingests need it
+
     jieba_tokenizer()  # the archive's dictionary, domain words included
     return jieba.analyse.extract_tags(body, topK=limit)
