@@ -3,6 +3,7 @@
 Development defaults are safe: DEBUG is off unless asked for, and without DEBUG the
 project refuses to start unless SECRET_KEY is a real secret.
 """
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -131,6 +132,8 @@ HAYSTACK_CONNECTIONS = {
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # Seconds the index writer waits for Whoosh's lock before the update is left queued for a retry.
 SEARCH_INDEX_LOCK_TIMEOUT = env_int("SEARCH_INDEX_LOCK_TIMEOUT", 60)
+# Processes that analyse and write a full rebuild, each its own segment (default: one per core).
+SEARCH_REBUILD_PROCESSES = env_int("SEARCH_REBUILD_PROCESSES", os.cpu_count() or 1)
 JIEBA_CACHE_DIR = Path(env_str("JIEBA_CACHE_DIR", str(VAR_DIR / "cache")))
 
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)

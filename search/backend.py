@@ -27,7 +27,6 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.writing import CLEAR
 
@@ -36,6 +35,12 @@ from search.analysis import JiebaAnalyzer, SubwordAnalyzer
 logger = logging.getLogger(__name__)
 
 WRITER_MEMORY_MB = 256
+# Segments are written as separate files, not Whoosh's default compound file: Whoosh reads a
+# compound file through an in-memory copy of each part (BytesIO over the mmap), so every worker
+# would hold the whole index in its heap; separate files are read through the shared page cache.
+SEGMENT_FILES = {"compound": False}
+# Documents per job a rebuild hands to its writer processes.
+REBUILD_JOB_DOCUMENTS = 200
 # SEARCH_INDEX_DIR holds generations of the index; the symlink LIVE_LINK names the one in use.
 # A rebuild writes a new generation beside it and swaps the link, so searches never see a half-built index.
 LIVE_LINK = "live"
@@ -168,14 +173,20 @@ class JiebaWhooshBackend(WhooshSearchBackend):
             self.setup()
         generation = self._new_generation_dir()
         try:
-            writer = FileStorage(str(generation)).create_index(self.schema).writer(limitmb=WRITER_MEMORY_MB)
+            # Each process analyses its share of the documents into its own segment; the segments
+            # are kept as they are (multisegment) rather than merged, which would rewrite every posting.
+            processes = max(1, settings.SEARCH_REBUILD_PROCESSES)
+            writer = FileStorage(str(generation)).create_index(self.schema).writer(
+                procs=processes, multisegment=True, batchsize=REBUILD_JOB_DOCUMENTS,
+                limitmb=WRITER_MEMORY_MB // processes, **SEGMENT_FILES,
+            )
             try:
                 for document in documents:
                     writer.add_document(**self._whoosh_document(document))
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit(optimize=True)
+            writer.commit()
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -201,7 +212,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
     def writer(self):
         """One writer at a time: wait for Whoosh's lock, cancel on error, commit otherwise."""
         self._follow_swaps()
-        writer = self.index.writer(limitmb=WRITER_MEMORY_MB, timeout=settings.SEARCH_INDEX_LOCK_TIMEOUT)
+        writer = self.index.writer(limitmb=WRITER_MEMORY_MB, timeout=settings.SEARCH_INDEX_LOCK_TIMEOUT, **SEGMENT_FILES)
         try:
             yield writer
         except BaseException:

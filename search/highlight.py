@@ -5,6 +5,7 @@ marked as one (<mark>智能化</mark>), never the overlapping pieces of a search
 no document is re-segmented to highlight it.
 """
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -36,11 +37,13 @@ def find_matches(text: str, pattern: re.Pattern | None) -> list[Match]:
 
 
 def mark_text(text: str, matches: list[Match], start: int = 0, end: int | None = None) -> str:
-    """Escaped text[start:end] with every match inside it wrapped in <mark>."""
+    """Escaped text[start:end] with every match inside it wrapped in <mark>; matches are in text order."""
     end = len(text) if end is None else end
     pieces, cursor = [], start
-    for match in matches:
-        if match.start < start or match.end > end:
+    for match in matches[_first_at_or_after(matches, start):]:
+        if match.start >= end:
+            break
+        if match.end > end:
             continue
         pieces.append(escape(text[cursor : match.start]))
         pieces.append(f"<mark>{escape(text[match.start : match.end])}</mark>")
@@ -70,25 +73,43 @@ def highlight_text(text: str, terms: list[str]) -> SafeString:
     return mark_safe(mark_text(text, find_matches(text, term_pattern(terms))))
 
 
+def _first_at_or_after(matches: list[Match], position: int) -> int:
+    return bisect_left(matches, position, key=lambda match: match.start)
+
+
+def _match_across(matches: list[Match], position: int) -> Match | None:
+    """The match that the position cuts in two, if any (matches never overlap)."""
+    index = _first_at_or_after(matches, position) - 1
+    if index >= 0 and matches[index].start < position < matches[index].end:
+        return matches[index]
+    return None
+
+
 def _candidate_windows(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """A window starting a little before each match; one that would cut a match is widened to its end."""
     windows = []
     for match in matches:
         start = max(0, match.start - CONTEXT_BEFORE)
         end = min(len(text), start + SNIPPET_WIDTH)
-        while any(m.start < end < m.end for m in matches):
-            end += 1
-        windows.append((start, end))
+        cut = _match_across(matches, end)
+        windows.append((start, cut.end if cut else end))
     return windows
 
 
 def _terms_in(window: tuple[int, int], matches: list[Match]) -> set[str]:
-    return {match.term for match in matches if window[0] <= match.start and match.end <= window[1]}
+    terms = set()
+    for match in matches[_first_at_or_after(matches, window[0]):]:
+        if match.end > window[1]:
+            break
+        terms.add(match.term)
+    return terms
 
 
 def _render_window(text: str, matches: list[Match], window: tuple[int, int]) -> SafeString:
     start, end = window
-    while any(m.start < start < m.end for m in matches):
-        start -= 1
+    cut = _match_across(matches, start)
+    if cut:
+        start = cut.start
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + mark_text(text, matches, start, end) + suffix)
