@@ -8,6 +8,8 @@ search.query with filters, facets and sorting in a single Whoosh search.
 """
 import logging
 import os
+from collections import Counter
+from itertools import chain
 import shutil
 import time
 import uuid
@@ -25,6 +27,7 @@ from haystack.exceptions import SearchBackendError
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.codec import whoosh3
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
@@ -76,6 +79,65 @@ SORTS = {
     "oldest": [("sort_date", False), ("reply_id", False)],
 }
 MULTIVALUED_FACETS = {"topics", "addressees"}
+MAX_CACHED_FILTERS = 64
+
+
+@dataclass
+class SearcherCaches:
+    """What is read once per searcher and dropped with it when the index changes."""
+
+    filters: dict = field(default_factory=dict)
+    facets: dict[str, "FacetColumn"] = field(default_factory=dict)
+    vocabulary: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FacetColumn:
+    """A facet field's value(s) for every document, as small codes into its list of values.
+
+    Counting a facet is then one pass over the matched document numbers, instead of a column
+    lookup per document and facet (which, with segment files read from disk, is a read each)."""
+
+    labels: list[str]
+    codes: list  # per document: a code, or a tuple of codes for a multivalued field
+    multivalued: bool = False
+
+    @classmethod
+    def read(cls, searcher, fieldname: str, *, multivalued: bool) -> "FacetColumn":
+        reader = searcher.reader()
+        labels: list[str] = []
+        code_of: dict[str, int] = {}
+
+        def code(value: str) -> int:
+            if value not in code_of:
+                code_of[value] = len(labels)
+                labels.append(value)
+            return code_of[value]
+
+        if not multivalued:
+            codes = []
+            for leaf, _ in searcher.reader().leaf_readers():
+                column, count = leaf.column_reader(fieldname), leaf.doc_count_all()
+                values = list(column)
+                if len(values) != count:  # a segment where no document has the field iterates as empty
+                    values = [column[docnum] for docnum in range(count)]
+                codes.extend(code(value or "") for value in values)
+            return cls(labels, codes)
+        per_document: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
+        field_object = searcher.schema[fieldname]
+        for term in reader.lexicon(fieldname):
+            value_code = code(field_object.from_bytes(term))
+            for docnum in reader.postings(fieldname, term).all_ids():
+                per_document[docnum].append(value_code)
+        return cls(labels, [tuple(codes) for codes in per_document], multivalued=True)
+
+    def counts(self, docnums) -> dict[str, int]:
+        codes = self.codes
+        if self.multivalued:
+            counted = Counter(chain.from_iterable(codes[docnum] for docnum in docnums))
+        else:
+            counted = Counter(codes[docnum] for docnum in docnums)
+        return {self.labels[value_code]: count for value_code, count in counted.items()}
 
 
 class JiebaWhooshBackend(WhooshSearchBackend):
@@ -84,7 +146,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         self.root = Path(connection_options["PATH"])
         self.generation: Path | None = None
         self._searcher = None
-        self._vocabulary: dict[str, dict[int, list[str]]] = {}
+        self._per_searcher = SearcherCaches()
 
     # The schema ---------------------------------------------------------------------------
 
@@ -267,10 +329,12 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         self._follow_swaps()
         if self._searcher is None:
             self._searcher = self.index.searcher()
-            self._vocabulary = {}
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
-            self._vocabulary = {}
+        else:
+            return self._searcher
+        self._per_searcher = SearcherCaches()
+        _load_field_lengths(self._searcher)
         return self._searcher
 
     def delete_index(self):
@@ -287,30 +351,49 @@ class JiebaWhooshBackend(WhooshSearchBackend):
 
     def execute(self, request: SearchRequest) -> SearchResponse:
         searcher = self.searcher()
-        filter_query = _filter_query(request.filters)
-        groupedby = {
-            name: sorting.FieldFacet(name, allow_overlap=name in MULTIVALUED_FACETS, maptype=sorting.Count)
-            for name in request.facets
-        }
         sortedby = None
         if request.sort in SORTS:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet(name, reverse=reverse) for name, reverse in SORTS[request.sort]]
             )
+        # limit=None gathers every match (and so the exact count and the facets) in one pass,
+        # instead of Whoosh's top-N collector, whose count re-runs the query.
+        query, excluded = _split_exclusion(request.query)
         results = searcher.search(
-            request.query,
-            filter=filter_query,
-            limit=max(request.offset + request.limit, 1),
+            query,
+            filter=self._filter_documents(request.filters),
+            mask=excluded,
+            limit=max(request.offset + request.limit, 1) if sortedby else None,
             sortedby=sortedby,
-            groupedby=groupedby or None,
             terms=False,
         )
         hits = [
             SearchHit(reply_id=int(hit["reply_id"]), score=hit.score or 0.0, fields=hit.fields())
             for hit in results[request.offset : request.offset + request.limit]
         ]
-        facets = {name: _sorted_groups(results.groups(name)) for name in request.facets}
+        matched = results.docs() if request.facets else ()
+        facets = {name: _sorted_groups(self._facet_column(name).counts(matched)) for name in request.facets}
         return SearchResponse(total=len(results), hits=hits, facets=facets)
+
+    def _filter_documents(self, filters: dict[str, str]):
+        """The documents under these filters, as a set Whoosh can filter with, kept per searcher."""
+        if not filters:
+            return None
+        key = tuple(sorted(filters.items()))
+        cached = self._per_searcher.filters.get(key)
+        if cached is None:
+            if len(self._per_searcher.filters) >= MAX_CACHED_FILTERS:
+                self._per_searcher.filters.pop(next(iter(self._per_searcher.filters)))
+            cached = self.searcher()._filter_to_comb(_filter_query(filters))
+            self._per_searcher.filters[key] = cached
+        return cached
+
+    def _facet_column(self, fieldname: str) -> "FacetColumn":
+        column = self._per_searcher.facets.get(fieldname)
+        if column is None:
+            column = FacetColumn.read(self.searcher(), fieldname, multivalued=fieldname in MULTIVALUED_FACETS)
+            self._per_searcher.facets[fieldname] = column
+        return column
 
     def related(self, *, reply_id: int, text: str, limit: int, filters: dict[str, str]) -> list[SearchHit]:
         """Replies like this one, by the key words of its text."""
@@ -318,12 +401,15 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         docnum = searcher.document_number(reply_id=reply_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=_filter_query(filters))
+        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20,
+                                     filter=self._filter_documents(filters))
         return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
 
     def count(self, query: wq.Query, filters: dict[str, str]) -> int:
         """How many documents the query finds under these filters."""
-        return len(self.searcher().search(query, filter=_filter_query(filters), limit=1, terms=False))
+        query, excluded = _split_exclusion(query)
+        return len(self.searcher().search(query, filter=self._filter_documents(filters), mask=excluded, limit=None,
+                                          terms=False))
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.searcher().reader().doc_frequency(fieldname, word)
@@ -344,15 +430,16 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         Whoosh's terms_within() walks a Levenshtein automaton over the term file; with Chinese
         words, whose alphabet is thousands of characters, that costs thousands of seeks a word.
         One pass over the lexicon is far cheaper."""
-        if fieldname not in self._vocabulary:
+        vocabulary = self._per_searcher.vocabulary
+        if fieldname not in vocabulary:
             searcher = self.searcher()
             field_object = searcher.schema[fieldname]
             by_length: dict[int, list[str]] = {}
             for term in searcher.reader().lexicon(fieldname):
                 word = field_object.from_bytes(term)
                 by_length.setdefault(len(word), []).append(word)
-            self._vocabulary[fieldname] = by_length
-        return self._vocabulary[fieldname]
+            vocabulary[fieldname] = by_length
+        return vocabulary[fieldname]
 
     def indexed_ids(self) -> set[int]:
         """Every indexed reply id (for consistency checks against the database)."""
@@ -367,6 +454,22 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         return self.searcher().doc_count()
 
 
+def _load_field_lengths(searcher) -> None:
+    """Read each segment's field lengths (one byte a document and field) into memory once.
+
+    Every score needs the document's field length; Whoosh otherwise reads it from the segment's
+    column file, a file read per document and field now that segments are not compound files."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        per_document = getattr(leaf, "_perdoc", None)
+        if per_document is None or not hasattr(per_document, "_cached_reader"):
+            continue
+        for fieldname in searcher.schema.scorable_names():
+            length_field = whoosh3._lenfield(fieldname)
+            column = per_document._cached_reader(length_field, whoosh3.LENGTHS_COLUMN)
+            if column is not None and hasattr(column, "load"):
+                per_document._readers[length_field] = column.load()
+
+
 def _one_edit_apart(candidate: str, word: str) -> bool:
     """Same length, and one character replaced or two neighbouring characters swapped."""
     differences = [index for index, (a, b) in enumerate(zip(candidate, word)) if a != b]
@@ -376,6 +479,17 @@ def _one_edit_apart(candidate: str, word: str) -> bool:
         first, second = differences
         return candidate[first] == word[second] and candidate[second] == word[first]
     return False
+
+
+def _split_exclusion(query: wq.Query) -> tuple[wq.Query, wq.Query | None]:
+    """A AndNot B as (A, B), for Whoosh to search A masked by B's documents.
+
+    Whoosh's AndNotMatcher, stepped through document by document as a scoring collector does,
+    lets through some documents that its exclusion matches when that is a union; a mask is
+    computed from the exclusion's whole document set instead."""
+    if isinstance(query, wq.AndNot):
+        return query.a, query.b
+    return query, None
 
 
 def _filter_query(filters: dict[str, str]) -> wq.Query | None:

@@ -6,7 +6,8 @@ no document is re-segmented to highlight it.
 """
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections import Counter
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,8 +17,7 @@ CONTEXT_BEFORE = 25
 WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     start: int
     end: int
     term: str
@@ -59,8 +59,9 @@ def highlight_snippets(text: str, terms: list[str], *, limit: int = 3) -> list[S
     if not matches:
         return []
     windows = _candidate_windows(flat, matches)
+    distinct = _distinct_terms_per_window(windows, matches)
     chosen: list[tuple[int, int]] = []
-    for window in sorted(windows, key=lambda w: (-len(_terms_in(w, matches)), w[0])):
+    for _, window in sorted(zip(distinct, windows), key=lambda item: (-item[0], item[1][0])):
         if all(window[1] <= other[0] or window[0] >= other[1] for other in chosen):
             chosen.append(window)
         if len(chosen) == limit:
@@ -96,13 +97,24 @@ def _candidate_windows(text: str, matches: list[Match]) -> list[tuple[int, int]]
     return windows
 
 
-def _terms_in(window: tuple[int, int], matches: list[Match]) -> set[str]:
-    terms = set()
-    for match in matches[_first_at_or_after(matches, window[0]):]:
-        if match.end > window[1]:
-            break
-        terms.add(match.term)
-    return terms
+def _distinct_terms_per_window(windows: list[tuple[int, int]], matches: list[Match]) -> list[int]:
+    """How many different terms each window holds whole, in one pass: windows and matches are both
+    in text order, so the matches inside a window slide forward with it."""
+    inside: Counter[str] = Counter()
+    first = last = 0
+    distinct = []
+    for start, end in windows:
+        while last < len(matches) and matches[last].end <= end:
+            inside[matches[last].term] += 1
+            last += 1
+        while first < last and matches[first].start < start:
+            term = matches[first].term
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
+            first += 1
+        distinct.append(len(inside))
+    return distinct
 
 
 def _render_window(text: str, matches: list[Match], window: tuple[int, int]) -> SafeString:

@@ -14,6 +14,7 @@ from whoosh import query as wq
 from replies.ingest.extract import doc_number_key, find_doc_numbers
 from search.analysis import CJK_CHARACTERS, segment, segment_words, subword_query_pieces
 from search.keys import doc_year_serial_key, proposal_key
+from search.phrases import ConsecutivePhrase
 
 MAX_QUERY_CHARACTERS = 200
 
@@ -274,7 +275,7 @@ class QueryCompiler:
             return None
         if len(pieces) == 1:
             return wq.Term(fieldname, pieces[0], boost=boost)
-        return wq.Phrase(fieldname, pieces, boost=boost)
+        return ConsecutivePhrase(fieldname, pieces, boost=boost)
 
     @staticmethod
     def _doc_number(text: str) -> wq.Query | None:
