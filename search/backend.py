@@ -8,6 +8,7 @@ search.query with filters, facets and sorting in a single Whoosh search.
 """
 import logging
 import os
+from array import array
 from collections import Counter
 from itertools import chain
 import shutil
@@ -84,8 +85,12 @@ MAX_CACHED_FILTERS = 64
 
 @dataclass
 class SearcherCaches:
-    """What is read once per searcher and dropped with it when the index changes."""
+    """What is read once per version of the index and dropped when it changes.
 
+    Keyed by the version, not the searcher, so that what gunicorn's master read before forking
+    serves every worker, each of which opens its own files."""
+
+    version: tuple = ()
     filters: dict = field(default_factory=dict)
     facets: dict[str, "FacetColumn"] = field(default_factory=dict)
     vocabulary: dict[str, dict[int, list[str]]] = field(default_factory=dict)
@@ -117,6 +122,8 @@ class FacetColumn:
         if not multivalued:
             codes = []
             for leaf, _ in searcher.reader().leaf_readers():
+                if not leaf.doc_count_all():
+                    continue
                 column, count = leaf.column_reader(fieldname), leaf.doc_count_all()
                 values = list(column)
                 if len(values) != count:  # a segment where no document has the field iterates as empty
@@ -333,9 +340,18 @@ class JiebaWhooshBackend(WhooshSearchBackend):
             self._searcher = self._searcher.refresh()
         else:
             return self._searcher
-        self._per_searcher = SearcherCaches()
+        version = (self.generation.name, self._searcher.reader().generation())
+        if self._per_searcher.version != version:
+            self._per_searcher = SearcherCaches(version=version)
         _load_field_lengths(self._searcher)
         return self._searcher
+
+    def close_files(self) -> None:
+        """Close this process's searcher, keeping what was read through it (see SearcherCaches).
+
+        gunicorn's master calls this after warming up: a forked worker must open its own files, as
+        processes sharing a file's offset would read each other's positions."""
+        self._close_searcher()
 
     def delete_index(self):
         self._close_searcher()
@@ -466,8 +482,18 @@ def _load_field_lengths(searcher) -> None:
         for fieldname in searcher.schema.scorable_names():
             length_field = whoosh3._lenfield(fieldname)
             column = per_document._cached_reader(length_field, whoosh3.LENGTHS_COLUMN)
-            if column is not None and hasattr(column, "load"):
-                per_document._readers[length_field] = column.load()
+            if column is not None and not isinstance(column, array):
+                per_document._readers[length_field] = _byte_column(column)
+
+
+def _byte_column(column) -> array:
+    """A one-byte-per-document column read whole, in one read rather than one per document."""
+    try:
+        values = array("B", column._dbfile.get(column._basepos, column._count))
+    except AttributeError:  # not the fixed-width column Whoosh writes lengths to
+        return array("B", column.load())
+    values.extend([column._default] * (column._doccount - column._count))
+    return values
 
 
 def _one_edit_apart(candidate: str, word: str) -> bool:
