@@ -7,7 +7,7 @@ first size, the jieba segmentation floor and the real ingest path's speed. Every
 stored in bench/results/<date>-<size>.json; the scratch database, servers and indexes are removed at
 the end, whatever happens.
 
-    python -m bench.run [--sizes C1,C8] [--quick] [--skip-baseline] [--rebuild-budget 1200]
+    python -m bench.run [--sizes C1,C8] [--quick] [--skip-baseline] [--rebuild-budget 1500] [--baseline-budget 420]
 """
 from __future__ import annotations
 
@@ -48,10 +48,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="C1,C8", help="comma-separated corpus sizes: C1, C8 (default C1,C8)")
     parser.add_argument("--quick", action="store_true", help="a smoke run on 500 documents (sizes Q1, Q2)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not measure the common setup")
-    parser.add_argument("--rebuild-budget", type=float, default=600,
+    parser.add_argument("--rebuild-budget", type=float, default=1500,
                         help="seconds our rebuild at the sizes after the first (C8) may take before it is stopped "
                              "and extrapolated (0: no limit); the first size always runs to the end")
-    parser.add_argument("--baseline-budget", type=float, default=600,
+    parser.add_argument("--baseline-budget", type=float, default=420,
                         help="the same for the baseline's rebuild; its search is then measured on what it indexed")
     parser.add_argument("--throughput-seconds", type=float, default=20)
     parser.add_argument("--latency-repeat", type=int, default=5, help="passes over the query set per endpoint")
