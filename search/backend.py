@@ -125,8 +125,8 @@ class FacetColumn:
     multivalued: bool = False
 
     @classmethod
-    def read(cls, searcher, fieldname: str, *, multivalued: bool) -> "FacetColumn":
-        reader = searcher.reader()
+    def concatenate(cls, segments: list[list], *, multivalued: bool) -> "FacetColumn":
+        """One column over the index from each segment's values, in the searcher's document order."""
         labels: list[str] = []
         code_of: dict[str, int] = {}
 
@@ -136,24 +136,11 @@ class FacetColumn:
                 labels.append(value)
             return code_of[value]
 
-        if not multivalued:
-            codes = []
-            for leaf, _ in searcher.reader().leaf_readers():
-                if not leaf.doc_count_all():
-                    continue
-                column, count = leaf.column_reader(fieldname), leaf.doc_count_all()
-                values = list(column)
-                if len(values) != count:  # a segment where no document has the field iterates as empty
-                    values = [column[docnum] for docnum in range(count)]
-                codes.extend(code(value or "") for value in values)
-            return cls(labels, codes)
-        per_document: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
-        field_object = searcher.schema[fieldname]
-        for term in reader.lexicon(fieldname):
-            value_code = code(field_object.from_bytes(term))
-            for docnum in reader.postings(fieldname, term).all_ids():
-                per_document[docnum].append(value_code)
-        return cls(labels, [tuple(codes) for codes in per_document], multivalued=True)
+        if multivalued:
+            codes = [tuple(code(value) for value in values) for segment in segments for values in segment]
+        else:
+            codes = [code(value) for segment in segments for value in segment]
+        return cls(labels, codes, multivalued=multivalued)
 
     def counts(self, docnums) -> dict[str, int]:
         codes = self.codes
@@ -171,6 +158,9 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         self.generation: Path | None = None
         self._searcher = None
         self._per_searcher = SearcherCaches()
+        # Facet values of each segment, by (segment id, field): segments never change once written
+        # (a deleted document is never matched), so an update re-reads only its new segment.
+        self._segment_values: dict[tuple[str, str], list] = {}
 
     # The schema ---------------------------------------------------------------------------
 
@@ -424,7 +414,19 @@ class JiebaWhooshBackend(WhooshSearchBackend):
     def _facet_column(self, fieldname: str) -> "FacetColumn":
         column = self._per_searcher.facets.get(fieldname)
         if column is None:
-            column = FacetColumn.read(self.searcher(), fieldname, multivalued=fieldname in MULTIVALUED_FACETS)
+            multivalued = fieldname in MULTIVALUED_FACETS
+            leaves = [leaf for leaf, _ in self.searcher().reader().leaf_readers() if leaf.doc_count_all()]
+            current = set()
+            segments = []
+            for leaf in leaves:
+                key = (leaf.segment().segment_id(), fieldname)
+                current.add(key)
+                if key not in self._segment_values:
+                    self._segment_values[key] = _segment_values(leaf, fieldname, multivalued=multivalued)
+                segments.append(self._segment_values[key])
+            for stale in [key for key in self._segment_values if key[1] == fieldname and key not in current]:
+                del self._segment_values[stale]
+            column = FacetColumn.concatenate(segments, multivalued=multivalued)
             self._per_searcher.facets[fieldname] = column
         return column
 
@@ -485,6 +487,32 @@ class JiebaWhooshBackend(WhooshSearchBackend):
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+
+def _segment_values(leaf, fieldname: str, *, multivalued: bool) -> list:
+    """A facet field's value (or tuple of values) for every document of one segment."""
+    count = leaf.doc_count_all()
+    if multivalued:
+        per_document: list[list[str]] = [[] for _ in range(count)]
+        field_object = leaf.schema[fieldname]
+        for term in leaf.lexicon(fieldname):
+            value = field_object.from_bytes(term)
+            for docnum in leaf.postings(fieldname, term).all_ids():
+                per_document[docnum].append(value)
+        return [tuple(values) for values in per_document]
+    raw = leaf.column_reader(fieldname, translate=False)
+    offsets, lengths = getattr(raw, "_offsets", None), getattr(raw, "_lengths", None)
+    if offsets is not None and lengths is not None and len(lengths) == count and count:
+        # Whoosh's variable-length column: its values back to back, then their offsets and lengths;
+        # read the values in one read, not one per document.
+        data = raw._dbfile.get(raw._basepos, offsets[-1] + lengths[-1])
+        decode = leaf.schema[fieldname].from_column_value
+        return [decode(data[offset : offset + length]) if length else "" for offset, length in zip(offsets, lengths)]
+    column = leaf.column_reader(fieldname)
+    values = list(column)
+    if len(values) != count:  # a segment where no document has the field iterates as empty
+        values = [column[docnum] for docnum in range(count)]
+    return [value or "" for value in values]
 
 
 def _load_field_lengths(searcher) -> None:

@@ -54,3 +54,32 @@ def test_a_forked_worker_searches_with_what_the_master_read(seeds):
     os.close(writer)
     os.waitpid(child, 0)
     assert int(os.read(reader, 32) or b"-1") == expected >= 2
+
+
+def test_a_segment_s_facet_values_read_in_one_go_are_the_column_s_values(seeds):
+    from search.backend import _segment_values
+    from search.selectors import FACET_FIELDS
+
+    backend = search_backend()
+    (leaf, _), *_ = backend.searcher().reader().leaf_readers()
+    for fieldname in FACET_FIELDS:
+        if fieldname == "topics":
+            continue
+        column = leaf.column_reader(fieldname)
+        expected = [column[docnum] or "" for docnum in range(leaf.doc_count_all())]
+        assert _segment_values(leaf, fieldname, multivalued=False) == expected, fieldname
+    assert any(value for value in _segment_values(leaf, "kind", multivalued=False))
+
+
+def test_an_update_rereads_only_the_new_segment(seeds, django_capture_on_commit_callbacks):
+    backend = search_backend()
+    kinds("")
+    before = dict(backend._segment_values)
+    npc_reply = next(reply for reply in seeds.values() if reply.kind == Reply.Kind.NPC_SUGGESTION)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_unpublish(reply=npc_reply)
+    kinds("")
+    after = backend._segment_values
+    kept = [key for key in before if key in after]
+    assert all(after[key] is before[key] for key in kept)
+    assert set(after) - set(before), "the update's segment was read"
