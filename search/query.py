@@ -261,11 +261,16 @@ class QueryCompiler:
     def _word(self, word: str) -> wq.Query:
         """One jieba word: the word itself, or the same characters inside a longer word (物业 in 物业管理),
         with a title holding them ranked first."""
-        alternatives = [wq.Term("text", word)]
         subword = self._substring(word)
-        if subword is not None:
-            alternatives += [subword, self._substring(word, "title_subwords", boost=TITLE_BOOST)]
-        return wq.Or(alternatives)
+        if subword is None:
+            return wq.Term("text", word)
+        title = self._substring(word, "title_subwords", boost=TITLE_BOOST)
+        if isinstance(subword, wq.Term) and len(word) == 2:
+            # Two characters are one bigram: its term already holds every document with the word, and
+            # scores them as the word's own term would (a second, near-identical posting list cost a
+            # third of the search).
+            return wq.Or([subword, title])
+        return wq.Or([wq.Term("text", word), subword, title])
 
     @staticmethod
     def _substring(text: str, fieldname: str = "subwords", *, boost: float = 1.0) -> wq.Query | None:
