@@ -7,6 +7,7 @@ no document is re-segmented to highlight it.
 import re
 from bisect import bisect_left
 from collections import Counter
+from itertools import islice
 from typing import NamedTuple
 
 from django.utils.html import escape
@@ -14,6 +15,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 SNIPPET_WIDTH = 110
 CONTEXT_BEFORE = 25
+# Snippets are chosen among the first matches only: a long report can hold a common word a
+# thousand times, and the passages that hold most of the query are rarely all that far in.
+SNIPPET_MATCH_LIMIT = 300
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -30,10 +34,10 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(term) for term in usable), re.IGNORECASE)
 
 
-def find_matches(text: str, pattern: re.Pattern | None) -> list[Match]:
+def find_matches(text: str, pattern: re.Pattern | None, *, limit: int | None = None) -> list[Match]:
     if pattern is None:
         return []
-    return [Match(found.start(), found.end(), found.group().lower()) for found in pattern.finditer(text)]
+    return [Match(found.start(), found.end(), found.group().lower()) for found in islice(pattern.finditer(text), limit)]
 
 
 def mark_text(text: str, matches: list[Match], start: int = 0, end: int | None = None) -> str:
@@ -55,7 +59,7 @@ def mark_text(text: str, matches: list[Match], start: int = 0, end: int | None =
 def highlight_snippets(text: str, terms: list[str], *, limit: int = 3) -> list[SafeString]:
     """Up to `limit` snippets around the passages with the most distinct matched terms."""
     flat = WHITESPACE.sub(" ", text)
-    matches = find_matches(flat, term_pattern(terms))
+    matches = find_matches(flat, term_pattern(terms), limit=SNIPPET_MATCH_LIMIT)
     if not matches:
         return []
     windows = _candidate_windows(flat, matches)
