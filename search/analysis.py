@@ -3,9 +3,7 @@
 jieba's own ChineseAnalyzer stores a token's character offset as its position, which breaks
 phrase queries; here a position is the token's sequence number. Words are jieba's precise
 mode (no overlapping search-mode pieces); the sub-word field holds overlapping character
-bigrams so that any substring of two or more characters can be found (工信 in 常工信复), and
-a character alone only where no bigram starts or ends with it: at the ends of a run of CJK
-characters. A single character is found as any piece that starts with it.
+bigrams so that any substring of two or more characters can be found (工信 in 常工信复).
 """
 import logging
 import re
@@ -51,23 +49,19 @@ def segment_words(text: str) -> list[str]:
 def subword_pieces(text: str) -> list[tuple[str, int, int, int]]:
     """(piece, position, start, end) for the sub-word field.
 
-    Every CJK character takes one position and starts a bigram with its successor; the first and
-    the last character of a run are also indexed alone, as a query spells a run that meets
-    letters, digits or punctuation with them (第22号: 第, 22, 号). Inside a run a character alone
-    would only repeat its bigram's first character, which doubled the field's size. Any run of
-    letters and digits is one piece at one position. A substring is then a phrase of bigrams
-    (with a single character where a query's run ends), whatever jieba made of its neighbourhood.
+    Every CJK character takes one position and is indexed twice there: alone, and as the
+    first character of a bigram with its successor. Any run of letters and digits is one
+    piece at one position. A substring is then a phrase of bigrams (plus a single
+    character where a run has one), whatever jieba made of its neighbourhood.
     """
     pieces = []
     position = 0
     for match in SUBWORD_RUNS.finditer(text):
         start, run = match.start(), match.group()
         if match.group("cjk"):
-            last = len(run) - 1
             for offset, character in enumerate(run):
-                if offset == 0 or offset == last:
-                    pieces.append((character, position, start + offset, start + offset + 1))
-                if offset < last:
+                pieces.append((character, position, start + offset, start + offset + 1))
+                if offset + 1 < len(run):
                     pieces.append((run[offset : offset + 2], position, start + offset, start + offset + 2))
                 position += 1
         else:

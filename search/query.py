@@ -278,11 +278,6 @@ class QueryCompiler:
         pieces = subword_query_pieces(text)
         if not pieces:
             return None
-        if len(pieces) == 1 and CJK_CHARACTER.fullmatch(pieces[0]):
-            # One character: alone at the ends of runs, else as the first of a bigram. A body's
-            # bigrams with it say only that it is there (their scores would add up with the
-            # body's length); a title's are few and rare, and rank it as its word would.
-            return wq.Prefix(fieldname, pieces[0], boost=boost, constantscore=fieldname == "subwords")
         if len(pieces) == 1:
             return wq.Term(fieldname, pieces[0], boost=boost)
         return ConsecutivePhrase(fieldname, pieces, boost=boost)
