@@ -8,16 +8,16 @@ search.query with filters, facets and sorting in a single Whoosh search.
 """
 import logging
 import os
-from array import array
-from collections import Counter
-from itertools import chain
 import shutil
 import time
 import uuid
+from array import array
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 
 from django.conf import settings
@@ -157,7 +157,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         self.root = Path(connection_options["PATH"])
         self.generation: Path | None = None
         self._searcher = None
-        self._per_searcher = SearcherCaches()
+        self._per_version = SearcherCaches()
         # Facet values of each segment, by (segment id, field): segments never change once written
         # (a deleted document is never matched), so an update re-reads only its new segment.
         self._segment_values: dict[tuple[str, str], list] = {}
@@ -348,8 +348,8 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         else:
             return self._searcher
         version = (self.generation.name, self._searcher.reader().generation())
-        if self._per_searcher.version != version:
-            self._per_searcher = SearcherCaches(version=version)
+        if self._per_version.version != version:
+            self._per_version = SearcherCaches(version=version)
         _load_field_lengths(self._searcher)
         return self._searcher
 
@@ -379,17 +379,9 @@ class JiebaWhooshBackend(WhooshSearchBackend):
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet(name, reverse=reverse) for name, reverse in SORTS[request.sort]]
             )
-        # limit=None gathers every match (and so the exact count and the facets) in one pass,
-        # instead of Whoosh's top-N collector, whose count re-runs the query.
-        query, excluded = _split_exclusion(request.query)
-        results = searcher.search(
-            query,
-            filter=self._filter_documents(request.filters),
-            mask=excluded,
-            limit=max(request.offset + request.limit, 1) if sortedby else None,
-            sortedby=sortedby,
-            terms=False,
-        )
+        results = self._search(searcher, request.query, request.filters,
+                               limit=max(request.offset + request.limit, 1) if sortedby else None,
+                               sortedby=sortedby)
         hits = [
             SearchHit(reply_id=int(hit["reply_id"]), score=hit.score or 0.0, fields=hit.fields())
             for hit in results[request.offset : request.offset + request.limit]
@@ -398,21 +390,32 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         facets = {name: _sorted_groups(self._facet_column(name).counts(matched)) for name in request.facets}
         return SearchResponse(total=len(results), hits=hits, facets=facets)
 
-    def _filter_documents(self, filters: dict[str, str]):
-        """The documents under these filters, as a set Whoosh can filter with, kept per searcher."""
+    def _search(self, searcher, query: wq.Query, filters: dict[str, str], *, limit: int | None = None,
+                sortedby=None):
+        """Every match of the query under the filters, in one pass (limit=None: Whoosh's top-N
+        collector would re-run the query for the count). A AndNot B is searched as A masked by B's
+        documents: Whoosh's AndNotMatcher, stepped through by a scoring collector, lets through some
+        documents its exclusion matches when that is a union."""
+        excluded = None
+        if isinstance(query, wq.AndNot):
+            query, excluded = query.a, query.b
+        return searcher.search(query, filter=self._filter_documents(searcher, filters), mask=excluded,
+                               limit=limit, sortedby=sortedby, terms=False)
+
+    def _filter_documents(self, searcher, filters: dict[str, str]):
+        """The documents under these filters, as a set Whoosh can filter with, kept per index version."""
         if not filters:
             return None
+        cache = self._per_version.filters
         key = tuple(sorted(filters.items()))
-        cached = self._per_searcher.filters.get(key)
-        if cached is None:
-            if len(self._per_searcher.filters) >= MAX_CACHED_FILTERS:
-                self._per_searcher.filters.pop(next(iter(self._per_searcher.filters)))
-            cached = self.searcher()._filter_to_comb(_filter_query(filters))
-            self._per_searcher.filters[key] = cached
-        return cached
+        if key not in cache:
+            if len(cache) >= MAX_CACHED_FILTERS:
+                cache.pop(next(iter(cache)))
+            cache[key] = searcher._filter_to_comb(_filter_query(filters))
+        return cache[key]
 
     def _facet_column(self, fieldname: str) -> "FacetColumn":
-        column = self._per_searcher.facets.get(fieldname)
+        column = self._per_version.facets.get(fieldname)
         if column is None:
             multivalued = fieldname in MULTIVALUED_FACETS
             leaves = [leaf for leaf, _ in self.searcher().reader().leaf_readers() if leaf.doc_count_all()]
@@ -427,7 +430,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
             for stale in [key for key in self._segment_values if key[1] == fieldname and key not in current]:
                 del self._segment_values[stale]
             column = FacetColumn.concatenate(segments, multivalued=multivalued)
-            self._per_searcher.facets[fieldname] = column
+            self._per_version.facets[fieldname] = column
         return column
 
     def related(self, *, reply_id: int, text: str, limit: int, filters: dict[str, str]) -> list[SearchHit]:
@@ -437,14 +440,12 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         if docnum is None:
             return []
         results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20,
-                                     filter=self._filter_documents(filters))
+                                     filter=self._filter_documents(searcher, filters))
         return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
 
     def count(self, query: wq.Query, filters: dict[str, str]) -> int:
         """How many documents the query finds under these filters."""
-        query, excluded = _split_exclusion(query)
-        return len(self.searcher().search(query, filter=self._filter_documents(filters), mask=excluded, limit=None,
-                                          terms=False))
+        return len(self._search(self.searcher(), query, filters))
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.searcher().reader().doc_frequency(fieldname, word)
@@ -465,7 +466,7 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         Whoosh's terms_within() walks a Levenshtein automaton over the term file; with Chinese
         words, whose alphabet is thousands of characters, that costs thousands of seeks a word.
         One pass over the lexicon is far cheaper."""
-        vocabulary = self._per_searcher.vocabulary
+        vocabulary = self._per_version.vocabulary
         if fieldname not in vocabulary:
             searcher = self.searcher()
             field_object = searcher.schema[fieldname]
@@ -550,17 +551,6 @@ def _one_edit_apart(candidate: str, word: str) -> bool:
         first, second = differences
         return candidate[first] == word[second] and candidate[second] == word[first]
     return False
-
-
-def _split_exclusion(query: wq.Query) -> tuple[wq.Query, wq.Query | None]:
-    """A AndNot B as (A, B), for Whoosh to search A masked by B's documents.
-
-    Whoosh's AndNotMatcher, stepped through document by document as a scoring collector does,
-    lets through some documents that its exclusion matches when that is a union; a mask is
-    computed from the exclusion's whole document set instead."""
-    if isinstance(query, wq.AndNot):
-        return query.a, query.b
-    return query, None
 
 
 def _filter_query(filters: dict[str, str]) -> wq.Query | None:

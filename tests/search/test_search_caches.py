@@ -28,14 +28,14 @@ def test_facets_and_filters_follow_a_change_to_the_index(seeds, django_capture_o
 def test_caches_outlive_the_files_until_the_index_changes(seeds):
     backend = search_backend()
     kinds("")
-    caches = backend._per_searcher
+    caches = backend._per_version
     assert caches.facets and caches.filters
     backend.close_files()
     kinds("")
-    assert backend._per_searcher is caches
+    assert backend._per_version is caches
     backend.clear()
     kinds("")
-    assert backend._per_searcher is not caches
+    assert backend._per_version is not caches
     assert kinds("") == {}
 
 
