@@ -225,7 +225,7 @@ def our_phases(query: str, *, repeat: int = 3) -> dict:
     from search.backend import SearchRequest
     from search.indexing import search_backend
     from search.query import QueryCompiler, parse_query
-    from search.selectors import FACET_FIELDS, labelled_facets, reply_hit
+    from search.selectors import FACET_FIELDS, labelled_facets, visible_hits
 
     backend = search_backend()
     steps: dict[str, list[float]] = {}
@@ -237,7 +237,7 @@ def our_phases(query: str, *, repeat: int = 3) -> dict:
         return value
 
     def page_hits(response, terms):
-        return [reply_hit(hit, highlight_terms=terms) for hit in response.hits]
+        return visible_hits(response.hits, include_drafts=False, highlight_terms=terms)
 
     for _ in range(repeat):
         parsed = timed("parse", parse_query, query)

@@ -399,11 +399,16 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         excluded = None
         if isinstance(query, wq.AndNot):
             query, excluded = query.a, query.b
-        return searcher.search(query, filter=self._filter_documents(searcher, filters), mask=excluded,
-                               limit=limit, sortedby=sortedby, terms=False)
+        allowed = self._filter_documents(searcher, filters)
+        if filters and not allowed:
+            query, allowed, excluded = wq.NullQuery, None, None
+        return searcher.search(query, filter=allowed, mask=excluded, limit=limit, sortedby=sortedby, terms=False)
 
     def _filter_documents(self, searcher, filters: dict[str, str]):
-        """The documents under these filters, as a set Whoosh can filter with, kept per index version."""
+        """The documents under these filters, as a set Whoosh can filter with, kept per index version.
+
+        Whoosh reads an empty set as no filter at all (`if allow` in its FilterCollector), so every
+        caller must treat an empty result as "nothing matches" before handing it to Whoosh."""
         if not filters:
             return None
         cache = self._per_version.filters
@@ -439,8 +444,10 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         docnum = searcher.document_number(reply_id=reply_id)
         if docnum is None:
             return []
-        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20,
-                                     filter=self._filter_documents(searcher, filters))
+        allowed = self._filter_documents(searcher, filters)
+        if filters and not allowed:
+            return []
+        results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=allowed)
         return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
 
     def count(self, query: wq.Query, filters: dict[str, str]) -> int:

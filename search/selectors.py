@@ -74,6 +74,7 @@ class ReplySearchResults:
         self.sort = params.effective_sort(parsed)
         self.highlight_terms = parsed.highlight_terms()
         self._query = wq.Every() if parsed.is_empty else QueryCompiler().compile(parsed)
+        self._include_drafts = include_drafts
         self._filters = params.filters()
         if not include_drafts:
             self._filters["status"] = Reply.Status.PUBLISHED
@@ -112,7 +113,8 @@ class ReplySearchResults:
         stop = self.count() if item.stop is None else item.stop
         if stop <= start:
             return []
-        return [self._hit(hit) for hit in self._run(start, stop - start).hits]
+        return visible_hits(self._run(start, stop - start).hits, include_drafts=self._include_drafts,
+                            highlight_terms=self.highlight_terms)
 
     @property
     def facets(self) -> dict[str, list[tuple[str, int]]]:
@@ -129,22 +131,33 @@ class ReplySearchResults:
                 self._suggestion = suggest_query(self.parsed, filters=self._filters)
         return self._suggestion
 
-    def _hit(self, hit: SearchHit) -> ReplyHit:
-        return reply_hit(hit, highlight_terms=self.highlight_terms)
+
+HIT_COLUMNS = ("id", "title", "doc_number", "kind", "date", "body")
 
 
-def reply_hit(hit: SearchHit, *, highlight_terms: list[str] = ()) -> ReplyHit:
-    """A result as pages and the API show it, from the fields stored in the index."""
-    stored = hit.fields
-    written = stored.get("date")
+def visible_hits(hits: list[SearchHit], *, include_drafts: bool, highlight_terms: list[str] = ()) -> list[ReplyHit]:
+    """The index's hits that the database says the reader may see, as pages and the API show them.
+
+    The index can lag behind the database (an update waiting for the writer's lock, a failed one):
+    visibility is decided here, by the same query that fetches the rows, never by the index alone."""
+    rows = Reply.objects.filter(pk__in=[hit.reply_id for hit in hits])
+    if not include_drafts:
+        rows = rows.published()
+    by_id = {row.pk: row for row in rows.only(*HIT_COLUMNS).order_by()}
+    return [reply_hit(hit, by_id[hit.reply_id], highlight_terms=highlight_terms)
+            for hit in hits if hit.reply_id in by_id]
+
+
+def reply_hit(hit: SearchHit, row: Reply, *, highlight_terms: list[str] = ()) -> ReplyHit:
+    """A result as pages and the API show it: the row's fields, the index's score."""
     return ReplyHit(
-        reply_id=hit.reply_id,
-        title=stored.get("title", ""),
-        doc_number=stored.get("doc_number", ""),
-        kind=stored.get("kind", ""),
-        date=written.date() if written else None,
+        reply_id=row.pk,
+        title=row.title,
+        doc_number=row.doc_number,
+        kind=row.kind,
+        date=row.date,
         score=hit.score,
-        snippets=highlight_snippets(stored.get("body", ""), list(highlight_terms)) if highlight_terms else [],
+        snippets=highlight_snippets(row.body, list(highlight_terms)) if highlight_terms else [],
     )
 
 
@@ -171,4 +184,4 @@ def reply_search(*, params: SearchParams, include_drafts: bool = False, page_siz
 def reply_related(*, reply: Reply, include_drafts: bool = False, limit: int = 5) -> list[ReplyHit]:
     filters = {} if include_drafts else {"status": Reply.Status.PUBLISHED}
     hits = search_backend().related(reply_id=reply.pk, text=f"{reply.title}\n{reply.body}", limit=limit, filters=filters)
-    return [reply_hit(hit) for hit in hits]
+    return visible_hits(hits, include_drafts=include_drafts)
