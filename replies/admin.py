@@ -1,6 +1,7 @@
 """The admin delegates every write to replies.services, as the ingest command does."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,6 +15,7 @@ from replies.services import (
     reply_save,
     reply_unpublish,
     source_restore,
+    source_withdraw,
 )
 
 
@@ -71,6 +73,12 @@ class ReplyAdmin(admin.ModelAdmin):
         ("正文", {"fields": ["body"]}),
         ("质量", {"fields": ["quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]}),
     ]
+
+    def get_deleted_objects(self, objs, request):
+        """A reply's only protected objects are its originals, and reply_delete moves them to the trash
+        before deleting it: they must not block the deletion."""
+        to_delete, model_count, perms_needed, _ = super().get_deleted_objects(objs, request)
+        return to_delete, model_count, perms_needed - {SourceFile._meta.verbose_name}, []
 
     def get_urls(self):
         upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="replies_reply_upload")
@@ -131,13 +139,27 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class WithdrawForm(ActionForm):
+    reason = forms.CharField(label="撤下原因", required=False, max_length=500)
+
+
 @admin.register(SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
     list_display = ["filename", "reply", "size", "content_type", "uploaded_by", "uploaded_at", "trashed_at"]
     list_filter = [("trashed_at", admin.EmptyFieldListFilter), "content_type"]
     readonly_fields = ["reply", "file", "filename", "size", "content_type", "sha256", "text_encoding",
                        "uploaded_by", "uploaded_at", "trashed_at"]
-    actions = ["restore_selected"]
+    actions = ["restore_selected", "withdraw_selected"]
+    action_form = WithdrawForm
+
+    @admin.action(description="撤下所选原始文件到回收站（须填写原因）", permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "撤下原始文件须填写原因，未作任何改动。", messages.ERROR)
+            return
+        withdrawn = [source_withdraw(source=source, user=request.user, reason=reason) for source in queryset]
+        self.message_user(request, f"已撤下 {len(withdrawn)} 个原始文件到回收站；操作记录中留有原因。", messages.SUCCESS)
 
     @admin.action(description="从回收站恢复所选文件（重新导入为草稿）", permissions=["change"])
     def restore_selected(self, request, queryset):

@@ -34,6 +34,14 @@ class ReplyQuerySet(models.QuerySet):
     def newest_first(self) -> "ReplyQuerySet":
         return self.order_by(*NEWEST_FIRST)
 
+    def current(self) -> "ReplyQuerySet":
+        """Without the earlier versions kept behind a reply (they stay readable to staff from its page)."""
+        return self.filter(superseded_at__isnull=True)
+
+    def main_versions(self) -> "ReplyQuerySet":
+        """The replies themselves, without versions waiting for review or kept from before (doc number lookups)."""
+        return self.filter(version_of__isnull=True)
+
     def visible_to(self, user) -> "ReplyQuerySet":
         if user.is_authenticated and user.is_staff:
             return self
@@ -80,6 +88,12 @@ class Reply(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # A new version of a reply is a draft row of its own, pointing at the reply it would replace, until an
+    # admin publishes it: then the two rows swap contents, and this row keeps the earlier version
+    # (superseded_at set), its text and originals included.
+    version_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="versions", verbose_name="所属答复")
+    superseded_at = models.DateTimeField("被取代时间", null=True, blank=True)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -89,7 +103,8 @@ class Reply(models.Model):
         verbose_name_plural = "答复"
         constraints = [
             models.UniqueConstraint(
-                fields=["doc_number"], condition=~Q(doc_number=""), name="reply_doc_number_unique_when_present"
+                fields=["doc_number"], condition=~Q(doc_number="") & Q(version_of__isnull=True),
+                name="reply_doc_number_unique_when_present",
             ),
         ]
         indexes = [models.Index(fields=["status", "-date", "-id"], name="reply_status_date")]
@@ -103,6 +118,14 @@ class Reply(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_pending_version(self) -> bool:
+        return self.version_of_id is not None and self.superseded_at is None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
     @property
     def current_source(self) -> "SourceFile | None":
@@ -200,8 +223,10 @@ class AuditEvent(models.Model):
         UPLOAD_REFUSED = "upload_refused", "上传：被拒绝"
         PUBLISHED = "published", "发布"
         UNPUBLISHED = "unpublished", "撤回"
+        VERSION_PUBLISHED = "version_published", "发布新版本"
         EDITED = "edited", "修改"
         DELETED = "deleted", "删除"
+        SOURCE_WITHDRAWN = "source_withdrawn", "撤下原始文件"
 
     action = models.CharField("操作", max_length=24, choices=Action.choices, db_index=True)
     reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")

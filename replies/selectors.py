@@ -18,7 +18,8 @@ class FacetValue:
 
 
 def reply_visible(*, user) -> QuerySet[Reply]:
-    return Reply.objects.visible_to(user)
+    """What lists show the user: published replies, or for staff also drafts and new versions waiting."""
+    return Reply.objects.visible_to(user).current()
 
 
 def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply]:
@@ -37,7 +38,7 @@ def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply
 
 def reply_get(*, user, pk: int) -> Reply:
     return (
-        reply_visible(user=user)
+        Reply.objects.visible_to(user)  # earlier versions too: staff reach them from the reply's page
         .prefetch_related(
             Prefetch("addressees", queryset=Addressee.objects.order_by("position")),
             "topics",
@@ -47,8 +48,25 @@ def reply_get(*, user, pk: int) -> Reply:
     )
 
 
+@dataclass(frozen=True)
+class ReplyVersions:
+    of: Reply | None  # the reply this row is a version of
+    others: list[Reply]  # the reply's own versions: waiting for review, or kept from before
+
+
+def reply_versions(*, user, reply: Reply) -> ReplyVersions:
+    """A reply's other versions, for staff only (the public sees only the published one)."""
+    if not (user.is_authenticated and user.is_staff):
+        return ReplyVersions(of=None, others=[])
+    if reply.version_of_id is not None:
+        return ReplyVersions(of=Reply.objects.filter(pk=reply.version_of_id).first(), others=[])
+    return ReplyVersions(of=None, others=list(reply.versions.order_by("-created_at")))
+
+
 def reply_source_file(*, user, reply_pk: int, source_pk: int) -> SourceFile:
-    return SourceFile.objects.select_related("reply").get(pk=source_pk, reply__in=reply_visible(user=user), reply_id=reply_pk)
+    return SourceFile.objects.select_related("reply").get(
+        pk=source_pk, reply__in=Reply.objects.visible_to(user), reply_id=reply_pk
+    )
 
 
 def archive_overview(*, user) -> dict:
@@ -162,7 +180,7 @@ def reply_by_doc_number(*, user, doc_number: str) -> Reply:
         return reply_by_doc_number_parts(user=user, issuer=parsed.issuer, year=parsed.year, serial=parsed.serial)
     serial_key = doc_number_key("", parsed.year, parsed.serial)
     candidates = [
-        reply for reply in reply_visible(user=user).filter(doc_year=parsed.year).exclude(doc_number_key="")
+        reply for reply in reply_visible(user=user).main_versions().filter(doc_year=parsed.year).exclude(doc_number_key="")
         if doc_number_key("", reply.doc_year, reply.doc_serial) == serial_key
     ]
     if len(candidates) != 1:
@@ -175,7 +193,7 @@ def reply_by_doc_number_parts(*, user, issuer: str, year: int, serial: str) -> R
     serial = serial.strip().removeprefix("第").removesuffix("号")
     if not issuer.strip() or not serial.isdigit():
         raise Reply.DoesNotExist(f"{issuer}|{year}|{serial}")
-    return reply_visible(user=user).get(doc_number_key=doc_number_key(issuer.strip(), year, serial))
+    return reply_visible(user=user).main_versions().get(doc_number_key=doc_number_key(issuer.strip(), year, serial))
 
 
 # --- statistics -----------------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFi
 from search.indexing import index_enqueue
 
 logger = logging.getLogger(__name__)
-UNREAD_FLAGS = frozenset({"needs_ocr", "needs_conversion"})
+# Quality flags that keep a reply a draft whatever the upload asked: its text could not be read, or still
+# reads as garbage after repair.
+DRAFT_FLAGS = frozenset({"needs_ocr", "needs_conversion", "mojibake_unrepaired"})
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,16 @@ def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool) -
         return IngestOutcome(filename, IngestOutcome.REFUSED, reason=refusal.reason)
 
     stored_name, created_file = _store_original(content, prepared.sha256)
+    committed = []
     try:
         with transaction.atomic():
+            # Registered first, so it runs before anything else done after commit (the index update).
+            transaction.on_commit(lambda: committed.append(True))
             outcome = _save_prepared(prepared, filename=filename, stored_name=stored_name,
                                      uploaded_by=uploaded_by, publish=publish)
     except IntegrityError:
+        if committed:
+            raise
         if created_file:
             default_storage.delete(stored_name)
         duplicate = _duplicate_of(prepared.sha256)
@@ -118,7 +125,9 @@ def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool) -
             return duplicate.with_filename(filename)
         raise
     except BaseException:
-        if created_file:
+        # A file is removed only when its row's transaction rolled back: once committed, whatever fails
+        # after commit (the index update, a worker's timeout) must not take the original with it.
+        if created_file and not committed:
             default_storage.delete(stored_name)
         raise
     return outcome
@@ -152,13 +161,17 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     existing = None
     if fields.doc_number is not None:
         key = doc_number_key(fields.doc_number.issuer, fields.doc_number.year, fields.doc_number.serial)
-        existing = Reply.objects.select_for_update().filter(doc_number_key=key).first()
-    # A file whose text could not be read waits as a draft until someone has looked at it.
-    publish = publish and not UNREAD_FLAGS.intersection(prepared.quality_flags)
-    reply = existing or Reply(status=Reply.Status.PUBLISHED if publish else Reply.Status.DRAFT)
+        existing = Reply.objects.main_versions().select_for_update().filter(doc_number_key=key).first()
+    # A file whose text could not be read, or still reads as garbage, waits as a draft until someone has looked at it.
+    publish = publish and not DRAFT_FLAGS.intersection(prepared.quality_flags)
+    if existing is None:
+        reply = Reply(status=Reply.Status.PUBLISHED if publish else Reply.Status.DRAFT)
+        if publish:
+            reply.published_at = timezone.now()
+    else:
+        # A new version never replaces what the public reads until it is published.
+        reply = Reply(status=Reply.Status.DRAFT, version_of=existing)
     _apply_fields(reply, prepared)
-    if reply.status == Reply.Status.PUBLISHED and reply.published_at is None:
-        reply.published_at = timezone.now()
     reply.save()
     _replace_addressees(reply, fields.addressees)
     reply.topics.set(_topics_for(prepared.topic_slugs))
@@ -180,6 +193,8 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
     outcome = IngestOutcome(filename, status, reply=reply)
     _record_upload(outcome, uploaded_by)
+    if existing is not None and publish:
+        outcome = IngestOutcome(filename, status, reply=_publish_version(reply, user=uploaded_by))
     return outcome
 
 
@@ -263,8 +278,53 @@ def topic_sync_vocabulary() -> None:
     )
 
 
+# What a version carries: swapped between a reply and its new version when the version is published.
+VERSION_FIELDS = (
+    "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
+    "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
+    "subject_category", "genre", "date", "year", "body", "quality_flags", "repair_notes",
+)
+
+
+def _publish_version(version: Reply, *, user=None) -> Reply:
+    """Publish a reply's new version: the reply (same id, same address) takes the version's contents and
+    originals, and the version's row keeps the earlier contents and originals, marked superseded."""
+    reply = Reply.objects.select_for_update().get(pk=version.version_of_id)
+    version = Reply.objects.select_for_update().get(pk=version.pk)
+    for name in VERSION_FIELDS:
+        earlier, newer = getattr(reply, name), getattr(version, name)
+        setattr(reply, name, newer)
+        setattr(version, name, earlier)
+    reply.status, reply.published_at = Reply.Status.PUBLISHED, timezone.now()
+    version.status, version.superseded_at = Reply.Status.DRAFT, timezone.now()
+    reply_addressees, version_addressees = list(reply.addressees.all()), list(version.addressees.all())
+    reply_topics, version_topics = list(reply.topics.all()), list(version.topics.all())
+    reply_sources = list(reply.source_files.values_list("pk", flat=True))
+    version_sources = list(version.source_files.values_list("pk", flat=True))
+    # The doc number may not be held by two main rows at once, so the version gives it up first.
+    version.save()
+    reply.save()
+    Addressee.objects.filter(pk__in=[a.pk for a in reply_addressees]).update(reply=version)
+    Addressee.objects.filter(pk__in=[a.pk for a in version_addressees]).update(reply=reply)
+    reply.topics.set(version_topics)
+    version.topics.set(reply_topics)
+    SourceFile.objects.filter(pk__in=reply_sources).update(reply=version)
+    SourceFile.objects.filter(pk__in=version_sources).update(reply=reply)
+    _sync_citations(reply)
+    _sync_citations(version)
+    _record(AuditEvent.Action.VERSION_PUBLISHED, reply=reply, user=user,
+            detail=f"新版本取代了此前的版本（保留为第 {version.pk} 号记录）")
+    index_enqueue(reply_ids=[reply.pk, version.pk])
+    return reply
+
+
 @transaction.atomic
 def reply_publish(*, reply: Reply, user=None) -> Reply:
+    """Publish a reply; for a new version of a reply, publish it in that reply's place."""
+    if reply.is_pending_version:
+        return _publish_version(reply, user=user)
+    if reply.is_superseded:
+        raise ValueError("an earlier version cannot be published again; upload it as a new version")
     if reply.status != Reply.Status.PUBLISHED:
         reply.status = Reply.Status.PUBLISHED
         reply.published_at = timezone.now()
@@ -295,6 +355,11 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
     else:
         reply.doc_number_key = ""
     previous_status = Reply.objects.filter(pk=reply.pk).values_list("status", flat=True).first()
+    if reply.version_of_id is not None and reply.status == Reply.Status.PUBLISHED:
+        # A version is published only in its reply's place (after its corrections are saved as a draft).
+        reply.status = Reply.Status.DRAFT
+        reply_save(reply=reply, user=user)
+        return reply_publish(reply=reply, user=user) if reply.is_pending_version else reply
     if reply.status == Reply.Status.PUBLISHED and (reply.published_at is None or previous_status != reply.status):
         reply.published_at = timezone.now()
     reply.save()
@@ -310,11 +375,27 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
 @transaction.atomic
 def reply_delete(*, reply: Reply, user=None) -> None:
     """Delete a reply; its original files stay on disk and in the table, unlinked."""
-    reply_id = reply.pk
+    reply_ids = [reply.pk, *reply.versions.values_list("pk", flat=True)]
     _record(AuditEvent.Action.DELETED, reply=reply, user=user)
-    reply.source_files.update(reply=None, trashed_at=timezone.now())
+    SourceFile.objects.filter(reply__in=reply_ids).update(reply=None, trashed_at=timezone.now())
     reply.delete()
-    index_enqueue(reply_ids=[reply_id])
+    index_enqueue(reply_ids=reply_ids)
+
+
+@transaction.atomic
+def source_withdraw(*, source: SourceFile, user=None, reason: str) -> SourceFile:
+    """Take one original out of its reply into the trash (an unredacted first version, say); the log says
+    who did it and why. The reply and its other originals stay."""
+    if not reason.strip():
+        raise ValueError("a withdrawal needs a reason")
+    source = SourceFile.objects.select_for_update().get(pk=source.pk)
+    if source.reply_id is None:
+        return source
+    reply = Reply.objects.get(pk=source.reply_id)
+    source.reply, source.trashed_at = None, timezone.now()
+    source.save(update_fields=["reply", "trashed_at"])
+    _record(AuditEvent.Action.SOURCE_WITHDRAWN, reply=reply, user=user, filename=source.filename, detail=reason.strip())
+    return source
 
 
 def source_restore(*, source: SourceFile, user=None) -> IngestOutcome:

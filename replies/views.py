@@ -40,6 +40,7 @@ from replies.selectors import (
     reply_in_order,
     reply_list,
     reply_public_list,
+    reply_versions,
 )
 from search.query import parse_query
 from search.selectors import reply_related, reply_search
@@ -107,6 +108,7 @@ def reply_detail(request, pk: int):
         "related": reply_related(reply=reply, include_drafts=request.user.is_staff),
         "citations": reply_citations(user=request.user, reply=reply),
         "show_internal": request.user.is_staff,
+        "versions": reply_versions(user=request.user, reply=reply),
     }
     return render(request, "replies/reply_detail.html", context)
 

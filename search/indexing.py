@@ -35,7 +35,8 @@ def search_backend():
 def index_enqueue(*, reply_ids: list[int]) -> None:
     """Queue these replies for the index, and drain the queue once the transaction commits."""
     PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(reply_id=reply_id) for reply_id in reply_ids)
-    transaction.on_commit(index_drain)
+    # robust: an index failure after commit is logged, and the update stays queued; it never fails the write.
+    transaction.on_commit(lambda: index_drain(), robust=True)
 
 
 def index_drain() -> int:

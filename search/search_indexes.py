@@ -44,7 +44,7 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
         return Reply
 
     def index_queryset(self, using=None):
-        return Reply.objects.prefetch_related("addressees", "topics").order_by("pk")
+        return Reply.objects.current().prefetch_related("addressees", "topics").order_by("pk")
 
     def read_queryset(self, using=None):
         return Reply.objects.all()

@@ -122,8 +122,10 @@ def test_same_doc_number_with_new_bytes_is_a_new_version(seeds, ingest):
     outcome = ingest(content=changed, filename="003-revised.txt")
     assert outcome.status == IngestOutcome.NEW_VERSION
     assert outcome.reply == seeds["003"]
-    assert outcome.reply.source_files.count() == 2
+    assert outcome.reply.current_source.filename == "003-revised.txt"
     assert "机制建立以后" in Reply.objects.get(pk=seeds["003"].pk).body
+    earlier = seeds["003"].versions.get()  # the earlier version and its original are kept
+    assert earlier.is_superseded and "机制建立以来" in earlier.body and earlier.source_files.count() == 1
 
 
 def test_text_in_gb18030_and_utf16_is_decoded(ingest):
