@@ -365,6 +365,7 @@ class Response:
     body: bytes
     seconds: float
     error: str = ""
+    headers: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -393,7 +394,8 @@ class HttpClient:
         except (OSError, http.client.HTTPException) as error:
             self.connection.close()
             return Response(path, None, b"", time.perf_counter() - started, f"{type(error).__name__}: {error}")
-        return Response(path, response.status, body, time.perf_counter() - started)
+        return Response(path, response.status, body, time.perf_counter() - started,
+                        headers={name.lower(): value for name, value in response.getheaders()})
 
     def get_json(self, path: str) -> dict | None:
         response = self.get(path)
@@ -821,6 +823,116 @@ def fuzz_client_loop(port: int, paths: list[str]):
     return client_loop
 
 
+# Scenario 8: what issue 12 found, against the running archive --------------------------------
+
+SECRET_WORD = "琥珀酸钠"
+DRAFT_ONLY = ("储备的建议", "保密局复", "钱秘密", "甄隐秘")
+DRAFT_TEXT = (
+    "关于市十六届人大五次会议第777号建议的答复\n保密局复〔1999〕第7号\n钱秘密代表：\n"
+    f"您提出的关于{SECRET_WORD}储备的建议收悉。我局高度重视{SECRET_WORD}工作，现答复如下：\n"
+    f"一、加强{SECRET_WORD}储备。二、产业链协同。\n保密局\n1999年5月20日\n签发人：甄隐秘\n"
+)
+NOBODY = "没有这个人"
+VERSION_WORD = "琥珀新规"
+SEED_000_DOC_NUMBER = "常工信复〔2021〕第22号"
+SEED_002_DOC_NUMBER = "常工信复〔2021〕第35号"
+# Holds Whoosh's own write lock until killed, as a long rebuild or a stuck writer would.
+HOLD_WRITE_LOCK = (
+    "import time\nfrom search.indexing import search_backend\nbackend = search_backend()\nbackend.setup()\n"
+    "writer = backend.index.writer()\nprint('held', flush=True)\ntime.sleep(600)\n"
+)
+UNPUBLISH_SEED_002 = (
+    "from replies.models import Reply\nfrom replies.services import reply_unpublish\n"
+    f"reply_unpublish(reply=Reply.objects.get(doc_number='{SEED_002_DOC_NUMBER}'))\n"
+)
+CONTROL_CHARACTER_IN_A_PUBLISHED_REPLY = (
+    "from django.db.models import Value\nfrom django.db.models.functions import Concat\n"
+    "from replies.models import Reply\n"
+    "Reply.objects.filter(status='published', signer__gt='').filter(pk=Reply.objects.filter(status='published', "
+    "signer__gt='').order_by('pk').values('pk')[:1]).update(title=Concat(Value('\\x1b'), 'title'), "
+    "body=Concat(Value('\\x1b\\x01'), 'body'))\n"
+    "print(Reply.objects.filter(title__startswith='\\x1b').values_list('signer', flat=True).first())\n"
+)
+
+
+def reply_id_by_doc_number(client: HttpClient, doc_number: str) -> int | None:
+    response = client.get(f"/replies/{urllib.parse.quote(doc_number)}/")
+    match = re.search(r"/replies/(\d+)/$", response.headers.get("location", ""))
+    return int(match.group(1)) if match else None
+
+
+def public_search_ids(client: HttpClient, query: str) -> set[int]:
+    data = client.get_json(f"/api/search/?q={urllib.parse.quote(query)}&page_size=50") or {"results": []}
+    return {hit["id"] for hit in data["results"]}
+
+
+def scenario_leaks_and_versions(run: Run, result: ScenarioResult) -> None:
+    client, folder, archive = run.client(), run.workspace.documents("leaks"), run.archive
+    # 1. A draft's words, signer and count never reach the public, under filters that match nothing.
+    (folder / "draft.txt").write_text(DRAFT_TEXT, encoding="utf-8")
+    archive.manage_checked("ingest_replies", "--draft", str(folder / "draft.txt"))
+    probes = [f"/api/search/?q={SECRET_WORD}&year=1900", f"/api/search/?q={SECRET_WORD}&signer={NOBODY}",
+              f"/search/?q={SECRET_WORD}&year=1900", f"/search/feed/?q={SECRET_WORD}&year=1900",
+              f"/search/export.csv?q={SECRET_WORD}&year=1900", f"/search/export.json?q={SECRET_WORD}&year=1900",
+              "/search/?q=琥珀酸纳&year=1900", "/api/search/?q=琥珀酸纳"]
+    responses = [client.get(urllib.parse.quote(path, safe="/?&=")) for path in probes]
+    leaks = [response.path for response in responses
+             if response.status >= 500 or any(secret in response.text() for secret in DRAFT_ONLY)
+             or response.headers.get("x-total-count", "0") != "0"]
+    nobody = client.get(urllib.parse.quote(f"/search/?signer={NOBODY}", safe="/?&="))
+    counted = RESULT_COUNT_RE.search(nobody.text())
+    result.figures.update(leak_probes=len(probes), leaks=len(leaks))
+    result.checks["no draft text, count or facet in any probe"] = not leaks
+    result.checks["a filter matching nothing finds 0"] = counted is None or counted.group(1) == "0"
+    # 2. A draft new version of a published reply changes nothing public until it is published.
+    seed_000 = (ROOT / "fixtures" / "seeds").glob("000_*.txt")
+    text = next(seed_000).read_text(encoding="utf-8").replace("窗口期", VERSION_WORD)
+    (folder / "seed-000-v2.txt").write_text(text, encoding="utf-8")
+    ingested = archive.manage_checked("ingest_replies", "--draft", str(folder / "seed-000-v2.txt"))
+    reply_000 = reply_id_by_doc_number(client, SEED_000_DOC_NUMBER)
+    page = client.get(f"/replies/{reply_000}/").text()
+    result.checks["the upload is a new version"] = "new version" in ingested.output
+    result.checks["the new version's words are not public"] = not public_search_ids(client, VERSION_WORD)
+    result.checks["the published page still shows the published text"] = "窗口期" in page and VERSION_WORD not in page
+    # 3. The index writer's lock held (a rebuild, a stuck writer): an ingest commits, its index update fails.
+    holder = run.processes.start([PYTHON, "manage.py", "shell", "-c", HOLD_WRITE_LOCK], env=archive.env)
+    try:
+        held = any(line.strip() == "held" for line in holder.stdout)  # stops reading at "held" or at its exit
+        result.checks["Whoosh's write lock held by another process"] = held
+        locked_env = {**archive.env, "SEARCH_INDEX_LOCK_TIMEOUT": "2"}
+        write_batch(folder, range(901, 902), run.sources[:1])
+        ingest = run.processes.run(archive.command("ingest_replies", str(folder / "reply-901.txt")), env=locked_env)
+        state = archive.state()
+        problems = source_file_problems(state)
+        new_id = reply_id_by_doc_number(client, test_doc_number(901))
+        download = re.search(rf'href="(/replies/{new_id}/original/\d+/)"', client.get(f"/replies/{new_id}/").text())
+        result.figures.update(locked_ingest_exit=ingest.returncode, pending_index_updates=state["pending_index_updates"])
+        result.checks["the reply is stored although its index update failed"] = new_id is not None
+        result.checks["its original is on disk, whole"] = not problems["missing originals"] and not problems[
+            "originals of the wrong size"]
+        result.checks["its original downloads (200)"] = bool(download) and client.get(download.group(1)).status == 200
+        # 4. Unpublished while the lock is held: gone from public search at once.
+        seed_002 = reply_id_by_doc_number(client, SEED_002_DOC_NUMBER)
+        before = seed_002 in public_search_ids(client, "石墨烯")
+        archive.manage_checked("shell", "-c", UNPUBLISH_SEED_002)
+        result.checks["an unpublished reply leaves public search at once"] = before and (
+            seed_002 not in public_search_ids(client, "石墨烯"))
+    finally:
+        run.processes.stop(holder)
+    repaired = archive.manage("ensure_search_index")
+    state = archive.state()
+    result.checks["ensure_search_index brings the index in step afterwards"] = (
+        repaired.returncode == 0 and state["pending_index_updates"] == 0 and state["index_ids"] == state["reply_ids"])
+    # 5. A control character in a published reply: the feeds still answer.
+    signer = archive.manage_checked("shell", "-c", CONTROL_CHARACTER_IN_A_PUBLISHED_REPLY).output.strip().splitlines()[-1]
+    feeds = ["/replies/feed/", f"/signers/{urllib.parse.quote(signer)}/feed/", "/search/feed/?q=%01",
+             "/search/feed/?q=" + urllib.parse.quote(SECRET_WORD)]
+    statuses = {path: client.get(path).status for path in feeds}
+    result.figures["feed_statuses"] = statuses
+    result.checks["every feed answers 200 with a control character stored"] = all(
+        status == 200 for status in statuses.values())
+
+
 SCENARIOS = [
     ("1. private PostgreSQL + setup", scenario_private_postgres),
     ("2. serve with gunicorn", scenario_serve),
@@ -829,6 +941,7 @@ SCENARIOS = [
     ("5. kill -9 during a rebuild", scenario_kill_rebuild),
     ("6. PostgreSQL stopped while serving", scenario_postgres_outage),
     ("7. fuzzed queries", scenario_fuzz),
+    ("8. draft leaks, draft versions, index failures, control characters", scenario_leaks_and_versions),
 ]
 SETUP_SCENARIOS = 2  # the others need these two
 
@@ -914,7 +1027,12 @@ def raise_keyboard_interrupt(signal_number, frame):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short durations, for a smoke run")
-    quick = parser.parse_args().quick
+    parser.add_argument("--only", default="", help="comma-separated scenario numbers to run besides the setup (1, 2)")
+    arguments = parser.parse_args()
+    quick = arguments.quick
+    if arguments.only:
+        wanted = {"1", "2", *arguments.only.split(",")}
+        SCENARIOS[:] = [(title, scenario) for title, scenario in SCENARIOS if title.split(".")[0] in wanted]
     # SIGTERM and SIGHUP take the same way out as Ctrl-C, through the finally below. SIGINT is set
     # too, because a shell starts background jobs with it ignored.
     for signal_number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
