@@ -57,7 +57,7 @@ class UploadForm(forms.Form):
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
-    list_display = ["title", "doc_number", "kind", "year", "signer", "status", "updated_at"]
+    list_display = ["title", "doc_number", "kind", "year", "signer", "status", "version_state", "updated_at"]
     list_filter = ["status", "kind", "year", "topics"]
     search_fields = ["title", "doc_number", "signer", "addressees__name"]
     inlines = [AddresseeInline, SourceFileInline]
@@ -73,6 +73,12 @@ class ReplyAdmin(admin.ModelAdmin):
         ("正文", {"fields": ["body"]}),
         ("质量", {"fields": ["quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]}),
     ]
+
+    @admin.display(description="版本")
+    def version_state(self, reply: Reply) -> str:
+        if reply.is_superseded:
+            return "早先版本（已被取代）"
+        return "新版本，待审核" if reply.is_pending_version else ""
 
     def get_deleted_objects(self, objs, request):
         """A reply's only protected objects are its originals, and reply_delete moves them to the trash

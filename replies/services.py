@@ -190,11 +190,15 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
     )
     _sync_citations(reply)
     index_enqueue(reply_ids=[reply.pk])
-    status = IngestOutcome.NEW_VERSION if existing else IngestOutcome.CREATED
-    outcome = IngestOutcome(filename, status, reply=reply)
+    if existing is None:
+        outcome = IngestOutcome(filename, IngestOutcome.CREATED, reply=reply)
+    else:
+        outcome = IngestOutcome(filename, IngestOutcome.NEW_VERSION, reply=reply,
+                                reason=f"{existing} 的新版本，存为草稿：发布后才取代现行版本")
     _record_upload(outcome, uploaded_by)
     if existing is not None and publish:
-        outcome = IngestOutcome(filename, status, reply=_publish_version(reply, user=uploaded_by))
+        outcome = IngestOutcome(filename, IngestOutcome.NEW_VERSION, reply=_publish_version(reply, user=uploaded_by),
+                                reason="新版本已发布；此前的版本及其原始文件已保留")
     return outcome
 
 
