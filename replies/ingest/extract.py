@@ -190,7 +190,8 @@ _LABEL_RE = re.compile(
     + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(_LABELS, key=len, reverse=True))
     + r")\s*[:：]\s*"
 )
-_PHONE_RE = re.compile(r"(?:[(（]?0\d{2,3}[)）]?[-－—]?)?\d{7,8}(?:[-－转]\d{1,5})?|1[3-9]\d{9}")
+# A mobile number first: the landline pattern would otherwise take its first eight digits.
+_PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(?:[(（]?0\d{2,3}[)）]?[-－—]?)?\d{7,8}(?:[-－转]\d{1,5})?(?!\d)")
 _NAME_RE = re.compile(rf"[{CJK}·A-Za-z]+")
 _LIST_SEP_RE = re.compile(r"[、，,；;]\s*")
 

@@ -271,3 +271,13 @@ def test_seed_001_once_its_mojibake_is_repaired():
     assert (f.index_number, f.subject_category, f.genre) == ("014109453/2020-00078", "其他", "通知")
     assert f.date == datetime.date(2020, 12, 28)
     assert f.issuing_organ == "常州市工业和信息化局"
+
+
+@pytest.mark.parametrize("line, phone", [
+    ("联系电话：13855402597", "13855402597"),  # a mobile number whole, not its first eight digits
+    ("联系电话：0512-65223456", "0512-65223456"),
+    ("联系电话：85681275", "85681275"),
+])
+def test_phone_numbers_are_taken_whole(line, phone):
+    text = f"关于市政协十五届二次会议第0078号提案的答复\n刘建华委员：\n您的提案收悉，现答复如下：我们将认真研究。\n{line}\n"
+    assert extract_fields(text).phone == phone
