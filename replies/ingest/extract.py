@@ -237,9 +237,13 @@ def _phone(value: str) -> str:
     return m.group(0) if m else value.strip()
 
 
+# "(1份)", "（2）" after a recipient: how many copies it gets, which also ends the item.
+_COPY_COUNT_RE = re.compile(r"\s*[(（]\s*\d+\s*份?\s*[)）]\s*")
+
+
 def _cc_list(value: str) -> list[str]:
-    value = value.strip().rstrip("。.")
-    return [part for part in _LIST_SEP_RE.split(value) if part]
+    value = _COPY_COUNT_RE.sub("、", value.strip()).rstrip("。.、")
+    return [part.strip() for part in _LIST_SEP_RE.split(value) if part.strip()]
 
 
 # --- document layout -------------------------------------------------------------------

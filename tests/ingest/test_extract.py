@@ -281,3 +281,9 @@ def test_seed_001_once_its_mojibake_is_repaired():
 def test_phone_numbers_are_taken_whole(line, phone):
     text = f"关于市政协十五届二次会议第0078号提案的答复\n刘建华委员：\n您的提案收悉，现答复如下：我们将认真研究。\n{line}\n"
     assert extract_fields(text).phone == phone
+
+
+def test_copy_counts_split_and_leave_the_cc_list():
+    text = ("关于市政协十五届二次会议第0078号提案的答复\n刘建华委员：\n您的提案收悉，现答复如下：我们将认真研究。\n"
+            "抄送：市政府办公室(1份) 市人大代表工委（2份）、市政协提案委(1)\n")
+    assert extract_fields(text).cc == ["市政府办公室", "市人大代表工委", "市政协提案委"]
