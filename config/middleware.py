@@ -1,7 +1,9 @@
 """Answer 503 with a plain page while the database is unreachable, instead of a 500."""
+import ipaddress
 import logging
 import sys
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -59,7 +61,22 @@ def rate_limited(request, exception=None):
     return response
 
 
+class MalformedForwardedFor(SuspiciousOperation):
+    """Django answers 400 to it and logs it to django.security."""
+
+
 def client_address(request) -> str:
-    """Behind a proxy: the address it appended last to X-Forwarded-For (earlier ones are the client's word)."""
+    """Behind a proxy: the address it appended last to X-Forwarded-For (earlier ones are the client's word).
+
+    The proxy always appends an IP address. A last hop that is none did not come from it: the request reached
+    gunicorn some other way (which docs/deploy.md forbids), so it is refused rather than counted under a made-up
+    name, which would let a client rotate it past the rate limits.
+    """
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR", "")
+    address = forwarded.rsplit(",", 1)[-1].strip()
+    if not address:
+        return request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        raise MalformedForwardedFor(f"X-Forwarded-For ends in no IP address: {address[:100]!r}") from None

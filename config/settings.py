@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -109,14 +110,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# collectstatic's manifest (staticfiles.json) is kept beside STATIC_ROOT, not in it: WhiteNoise (or a proxy)
+# serves everything in STATIC_ROOT, and the manifest is no file for the public.
+STATIC_MANIFEST_ROOT = STATIC_ROOT.with_name(f"{STATIC_ROOT.name}-manifest")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names in production; tests serve the plain files through the finders.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("STATIC_MANIFEST", True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "OPTIONS": {"manifest_storage": FileSystemStorage(location=STATIC_MANIFEST_ROOT)},
+    }
+    if env_bool("STATIC_MANIFEST", True)
+    else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
@@ -147,6 +152,9 @@ MAX_ARCHIVE_EXPANDED_BYTES = env_int("MAX_ARCHIVE_EXPANDED_BYTES", 500 * 1024 * 
 MAX_ARCHIVE_COMPRESSION_RATIO = env_int("MAX_ARCHIVE_COMPRESSION_RATIO", 100)
 # Originals of deleted replies stay recoverable this long before `purge_trash` removes them.
 TRASH_RETENTION_DAYS = env_int("TRASH_RETENTION_DAYS", 30)
+# A .zip uploaded in the admin is ingested in pieces of about this many seconds, one per request, well within
+# WEB_TIMEOUT; the progress page asks for the next piece until the batch is done.
+UPLOAD_BATCH_SECONDS = env_int("UPLOAD_BATCH_SECONDS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -162,6 +170,8 @@ REST_FRAMEWORK = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when its ?next= is missing or refused (another host, say): the admin, the only sign-in.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Production behind HTTPS: secure cookies, HSTS and redirects (see docs/deploy.md).
 HTTPS = env_bool("HTTPS", False)

@@ -1,12 +1,14 @@
 """The admin delegates every write to replies.services, as the ingest command does."""
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic
+from replies.ingest.archive import is_zip_batch
+from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, UploadBatch
 from replies.services import (
     IngestOutcome,
     reply_delete,
@@ -16,6 +18,8 @@ from replies.services import (
     reply_unpublish,
     source_restore,
     source_withdraw,
+    upload_batch_advance,
+    upload_batch_start,
 )
 
 
@@ -34,6 +38,10 @@ class SourceFileInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+UPLOAD_STATUS_LABELS = {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
+                        IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -88,7 +96,9 @@ class ReplyAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="replies_reply_upload")
-        return [upload, *super().get_urls()]
+        batch = path("upload/batch/<int:pk>/", self.admin_site.admin_view(self.upload_batch_view),
+                     name="replies_reply_upload_batch")
+        return [upload, batch, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         reply_save(reply=obj, user=request.user)
@@ -118,12 +128,24 @@ class ReplyAdmin(admin.ModelAdmin):
             return redirect("admin:replies_reply_changelist")
         form = UploadForm(request.POST or None, request.FILES or None)
         outcomes = []
+        batches = []
         if request.method == "POST" and form.is_valid():
+            publish = form.cleaned_data["publish"]
             for upload in form.cleaned_data["files"]:
-                outcomes.extend(
-                    reply_ingest_upload(content=upload.read(), filename=upload.name, uploaded_by=request.user,
-                                        publish=form.cleaned_data["publish"])
-                )
+                content = upload.read()
+                if is_zip_batch(content):
+                    # A zip may hold a thousand files: it is ingested in pieces, see upload_batch_view.
+                    started = upload_batch_start(content=content, filename=upload.name, uploaded_by=request.user,
+                                                 publish=publish)
+                    if isinstance(started, UploadBatch):
+                        batches.append(started)
+                    else:
+                        outcomes.append(started)
+                    continue
+                outcomes.extend(reply_ingest_upload(content=content, filename=upload.name, uploaded_by=request.user,
+                                                    publish=publish))
+            if batches and not outcomes and len(batches) == 1:
+                return redirect("admin:replies_reply_upload_batch", batches[0].pk)
             failed = sum(outcome.failed for outcome in outcomes)
             level = messages.WARNING if failed else messages.SUCCESS
             messages.add_message(request, level, f"处理 {len(outcomes)} 个文件，失败 {failed} 个。")
@@ -132,11 +154,31 @@ class ReplyAdmin(admin.ModelAdmin):
             "title": "上传答复文件",
             "form": form,
             "outcomes": outcomes,
+            "batches": batches,
             "opts": self.model._meta,
-            "status_labels": {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
-                              IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"},
+            "status_labels": UPLOAD_STATUS_LABELS,
         }
         return TemplateResponse(request, "admin/replies/reply/upload.html", context)
+
+    def upload_batch_view(self, request, pk: int):
+        """One piece of a zip upload per request, then the progress so far; the page asks for the next piece."""
+        if not self.has_add_permission(request):
+            messages.error(request, "没有上传权限。")
+            return redirect("admin:replies_reply_changelist")
+        batch = get_object_or_404(UploadBatch, pk=pk)
+        if request.method == "POST" or not batch.finished:
+            batch = upload_batch_advance(batch=batch, seconds=settings.UPLOAD_BATCH_SECONDS)
+        outcomes = batch.outcomes
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"批量上传：{batch.filename}",
+            "batch": batch,
+            "outcomes": outcomes,
+            "failed": sum(outcome["status"] == IngestOutcome.REFUSED for outcome in outcomes),
+            "opts": self.model._meta,
+            "status_labels": UPLOAD_STATUS_LABELS,
+        }
+        return TemplateResponse(request, "admin/replies/reply/upload_batch.html", context)
 
 
 @admin.register(Topic)

@@ -4,7 +4,12 @@ Feeds are public and read by feed readers that never sign in, so they hold publi
 only, whoever asks. The search feed takes the search page's query string (q, kind, year,
 session, signer, topic, organ, sort) and lists the newest matching replies unless sort says
 otherwise.
+
+Every feed is Atom written by ArchiveAtomFeed: summaries are plain text (type="text"), so markup quoted in
+a reply's text stays text in a feed reader, and characters XML 1.0 forbids are left out, so that one stray
+control character in a reply or a query cannot take a feed down.
 """
+import re
 from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AnonymousUser
@@ -17,17 +22,43 @@ from django.utils.http import urlencode
 
 from replies.models import Reply, Topic
 from replies.selectors import reply_in_order, reply_public_list, signer_has_replies
-from search.forms import SearchForm
+from search.forms import search_params_from_query
 from search.selectors import SearchParams, reply_search
 
 FEED_SIZE = 30
 SUMMARY_CHARS = 200
+# Outside XML 1.0's Char production: C0 controls except tab, line feed and carriage return; surrogates;
+# U+FFFE and U+FFFF.
+XML_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """The value without the characters XML 1.0 cannot carry: strings, and the lists of strings feeds hold."""
+    if isinstance(value, str):
+        return XML_ILLEGAL_CHARACTERS.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom whose every text is XML-safe and whose summaries are plain text, never markup."""
+
+    def write(self, outfile, encoding):
+        self.feed = {name: xml_safe(value) for name, value in self.feed.items()}
+        self.items = [{name: xml_safe(value) for name, value in item.items()} for item in self.items]
+        super().write(outfile, encoding)
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class ReplyFeed(Feed):
     """What every feed of replies shares: Atom, Chinese, one entry per reply with a short summary."""
 
-    feed_type = Atom1Feed
+    feed_type = ArchiveAtomFeed
     language = "zh-CN"
     author_name = "答复档案"
 
@@ -105,13 +136,6 @@ class SignerFeed(ReplyFeed):
 
     def items(self, signer: str):
         return reply_public_list(filters={"signer": signer})[:FEED_SIZE]
-
-
-def search_params_from_query(data) -> SearchParams:
-    """A search from a query string, cleaned as the search page cleans it."""
-    form = SearchForm(data)
-    form.is_valid()
-    return SearchParams.from_mapping(form.cleaned_data)
 
 
 def search_query_string(params: SearchParams) -> str:

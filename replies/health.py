@@ -1,16 +1,33 @@
-"""What /healthz reports: can the archive read its database and its search index?"""
+"""What /healthz reports: can the archive read its database and its search index?
+
+Anyone may ask, so the public answer holds only what the public may know: the status, and how many replies
+are published. Counts that include drafts (all rows, index documents, queued updates) are for staff.
+"""
 import logging
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
 
 from replies.models import Reply
+from replies.selectors import reply_visible
 from search.indexing import search_backend
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
+PUBLIC_FIELDS = {"database": ("ok", "error", "published"), "index": ("ok", "error", "schema_current", "in_step")}
 
 
-def archive_health() -> dict:
+def archive_health(*, user) -> dict:
+    health = _archive_health()
+    if user.is_authenticated and user.is_staff:
+        return health
+    return {"status": health["status"]} | {
+        part: {name: value for name, value in health[part].items() if name in PUBLIC_FIELDS[part]}
+        for part in PUBLIC_FIELDS
+    }
+
+
+def _archive_health() -> dict:
     database = _database_health()
     index = _index_health()
     if not (database["ok"] and index["ok"]):
@@ -27,6 +44,7 @@ def _database_health() -> dict:
         return {
             "ok": True,
             "replies": Reply.objects.count(),
+            "published": reply_visible(user=AnonymousUser()).count(),
             "pending_index_updates": PendingIndexUpdate.objects.count(),
         }
     except DatabaseError as error:

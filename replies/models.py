@@ -94,6 +94,9 @@ class Reply(models.Model):
     version_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
                                    related_name="versions", verbose_name="所属答复")
     superseded_at = models.DateTimeField("被取代时间", null=True, blank=True)
+    # The extracted fields an admin corrected by hand: re-extraction never overwrites them.
+    corrected_fields = ArrayField(models.CharField(max_length=40), verbose_name="人工更正的字段", default=list,
+                                  blank=True)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -247,3 +250,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.reply_label or self.filename}"
+
+
+def upload_batch_path(batch: "UploadBatch", filename: str) -> str:
+    return f"upload_batches/{batch.token}.zip"
+
+
+class UploadBatch(models.Model):
+    """A .zip uploaded in the admin, ingested in pieces across requests (each member commits on its own),
+    so that no request outlives the web worker's timeout and the admin sees the progress."""
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    archive = models.FileField("压缩包", upload_to=upload_batch_path, max_length=200)
+    filename = models.CharField("文件名", max_length=255)
+    publish = models.BooleanField("直接发布", default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    total = models.PositiveIntegerField("文件数", default=0)
+    position = models.PositiveIntegerField("已处理", default=0)
+    # One {"filename", "status", "reply_id", "reason"} per member processed, in archive order.
+    outcomes = models.JSONField("处理结果", default=list, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "批量上传"
+        verbose_name_plural = "批量上传"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.position}/{self.total}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

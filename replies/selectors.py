@@ -30,7 +30,7 @@ def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply
         if name == "topic":
             replies = replies.filter(topics__slug=value)
         elif name == "year":
-            replies = replies.filter(year=int(value)) if value.isdigit() else replies.none()
+            replies = replies.filter(year=int(value)) if value.isascii() and value.isdigit() else replies.none()
         elif name in ("kind", "session", "signer"):
             replies = replies.filter(**{name: value})
     return replies.newest_first()

@@ -1,12 +1,15 @@
 """Every write to the archive goes through these functions."""
 import datetime
 import logging
+import secrets
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch
@@ -15,7 +18,16 @@ from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
-from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, original_upload_path
+from replies.models import (
+    Addressee,
+    AuditEvent,
+    CitedDocument,
+    Reply,
+    SourceFile,
+    Topic,
+    UploadBatch,
+    original_upload_path,
+)
 from search.indexing import index_enqueue
 
 logger = logging.getLogger(__name__)
@@ -71,6 +83,79 @@ def reply_ingest_upload(*, content: bytes, filename: str, uploaded_by=None, publ
             outcomes.append(reply_ingest_file(content=member.content, filename=shown_name,
                                               uploaded_by=uploaded_by, publish=publish))
     return outcomes
+
+
+def upload_batch_start(*, content: bytes, filename: str, uploaded_by=None, publish: bool = False,
+                       ) -> UploadBatch | IngestOutcome:
+    """Keep a .zip upload to be ingested in pieces (upload_batch_advance); or its refusal, when the archive as a
+    whole cannot be opened."""
+    try:
+        check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
+        members = expand_archive(content, _archive_limits())
+    except (IngestRefused, ArchiveRefused) as refusal:
+        return _refused(filename, refusal.reason, uploaded_by)
+    if not members:
+        return _refused(filename, "压缩包中没有文件", uploaded_by)
+    batch = UploadBatch(token=secrets.token_hex(16), filename=filename[:255], publish=publish,
+                        uploaded_by=uploaded_by, total=len(members))
+    batch.archive.save("", ContentFile(content), save=False)
+    try:
+        batch.save()
+    except BaseException:
+        default_storage.delete(batch.archive.name)
+        raise
+    return batch
+
+
+def upload_batch_advance(*, batch: UploadBatch, seconds: float) -> UploadBatch:
+    """Ingest the batch's next members for about `seconds`, each committed on its own, and record their outcomes.
+
+    Two requests never work on one batch at once (an advisory lock per batch: the second just reports progress).
+    A member whose outcome was not recorded because the process died is taken again and comes out `duplicate`."""
+    with _batch_lock(batch.pk) as acquired:
+        batch = UploadBatch.objects.get(pk=batch.pk)
+        if not acquired or batch.finished:
+            return batch
+        with batch.archive.open("rb") as stored:
+            content = stored.read()
+        members = expand_archive(content, _archive_limits())
+        deadline, taken = time.monotonic() + seconds, 0
+        while batch.position < len(members) and (taken == 0 or time.monotonic() < deadline):
+            taken += 1
+            member = members[batch.position]
+            shown_name = f"{batch.filename}/{member.name}"
+            if member.refusal:
+                outcome = _refused(shown_name, member.refusal, batch.uploaded_by)
+            else:
+                outcome = reply_ingest_file(content=member.content, filename=shown_name,
+                                            uploaded_by=batch.uploaded_by, publish=batch.publish)
+            batch.outcomes.append({"filename": outcome.filename, "status": outcome.status,
+                                   "reply_id": outcome.reply.pk if outcome.reply else None, "reason": outcome.reason})
+            batch.position += 1
+            batch.save(update_fields=["outcomes", "position"])
+        if batch.position >= len(members):
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["finished_at"])
+            # The staged copy only; every member's original is stored on its own.
+            default_storage.delete(batch.archive.name)
+    return batch
+
+
+BATCH_LOCK_NAMESPACE = 7_411_204  # advisory-lock keys (namespace, batch id) for upload batches
+
+
+@contextmanager
+def _batch_lock(batch_id: int):
+    """This batch's lock, held by this database session; yields whether it was taken."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id])
 
 
 def _archive_limits() -> ArchiveLimits:
@@ -282,12 +367,14 @@ def topic_sync_vocabulary() -> None:
     )
 
 
-# What a version carries: swapped between a reply and its new version when the version is published.
-VERSION_FIELDS = (
+# The fields the extractor fills (and an admin may correct); addressees, topics and the body's repairs aside.
+EXTRACTED_FIELDS = (
     "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
     "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-    "subject_category", "genre", "date", "year", "body", "quality_flags", "repair_notes",
+    "subject_category", "genre", "date", "year", "body",
 )
+# What a version carries: swapped between a reply and its new version when the version is published.
+VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields")
 
 
 def _publish_version(version: Reply, *, user=None) -> Reply:
@@ -358,7 +445,11 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
         reply.doc_number_key = doc_number_key(parsed.issuer, parsed.year, parsed.serial)
     else:
         reply.doc_number_key = ""
-    previous_status = Reply.objects.filter(pk=reply.pk).values_list("status", flat=True).first()
+    reply.body = _normalised_line_ends(reply.body)
+    before = Reply.objects.filter(pk=reply.pk).values(*EXTRACTED_FIELDS, "status").first()
+    previous_status = before["status"] if before else None
+    corrected = [name for name in EXTRACTED_FIELDS if before is not None and before[name] != getattr(reply, name)]
+    reply.corrected_fields = sorted(set(reply.corrected_fields) | set(corrected))
     if reply.version_of_id is not None and reply.status == Reply.Status.PUBLISHED:
         # A version is published only in its reply's place (after its corrections are saved as a draft).
         reply.status = Reply.Status.DRAFT
@@ -368,10 +459,49 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
         reply.published_at = timezone.now()
     reply.save()
     _sync_citations(reply)
-    _record(AuditEvent.Action.EDITED, reply=reply, user=user)
+    labels = "、".join(str(Reply._meta.get_field(name).verbose_name) for name in corrected)
+    _record(AuditEvent.Action.EDITED, reply=reply, user=user, detail=f"修改了：{labels}" if corrected else "")
     if previous_status is not None and previous_status != reply.status:
         action = AuditEvent.Action.PUBLISHED if reply.is_published else AuditEvent.Action.UNPUBLISHED
         _record(action, reply=reply, user=user)
+    index_enqueue(reply_ids=[reply.pk])
+    return reply
+
+
+def _normalised_line_ends(text: str) -> str:
+    """A browser's textarea sends CRLF: the same body is not a change."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: object
+    after: object
+
+
+def reply_extracted_changes(*, reply: Reply, prepared: PreparedDocument) -> list[FieldChange]:
+    """What the current extractor would change in the reply's fields, leaving alone those an admin corrected."""
+    fresh = Reply()
+    _apply_fields(fresh, prepared)
+    return [
+        FieldChange(name, getattr(reply, name), getattr(fresh, name))
+        for name in EXTRACTED_FIELDS
+        if name not in reply.corrected_fields and getattr(reply, name) != getattr(fresh, name)
+    ]
+
+
+@transaction.atomic
+def reply_reextract(*, reply: Reply, changes: list[FieldChange]) -> Reply:
+    """Apply re-extracted fields (see reply_extracted_changes) and bring the index in step."""
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    for change in changes:
+        if change.name not in reply.corrected_fields:
+            setattr(reply, change.name, change.after)
+    reply.save()
+    _sync_citations(reply)
+    names = "、".join(str(Reply._meta.get_field(change.name).verbose_name) for change in changes)
+    _record(AuditEvent.Action.EDITED, reply=reply, detail=f"重新抽取：{names}")
     index_enqueue(reply_ids=[reply.pk])
     return reply
 

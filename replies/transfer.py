@@ -28,6 +28,9 @@ from search.indexing import index_enqueue
 FORMAT = "replies-archive/1"
 # Parents before children, so that a restore can load them in this order.
 EXPORTED_MODELS = (Topic, Reply, Addressee, SourceFile, CitedDocument, AuditEvent)
+# A restore loads these and nothing else: an export never holds users, groups or permissions, so a records file
+# that does was not written by export_archive, and loading it could make anyone a superuser.
+IMPORTABLE_LABELS = frozenset(model._meta.label_lower for model in EXPORTED_MODELS)
 
 
 class TransferError(Exception):
@@ -130,8 +133,11 @@ def _read_originals(directory: Path, originals: dict[str, str]) -> dict[str, byt
 
 
 def _ensure_users(usernames: list[str]) -> None:
-    """Records name their users; a user missing here is created inactive, with no usable password."""
+    """Records name their users; a user missing here is created inactive, with no usable password and no
+    privileges (not staff, no groups, no permissions), whatever the export says."""
     User = get_user_model()
+    if not isinstance(usernames, list) or not all(isinstance(name, str) and name for name in usernames):
+        raise TransferError("users.json 应当只是用户名的列表")
     for username in usernames:
         if not User.objects.filter(username=username).exists():
             user = User(username=username, is_active=False)
@@ -142,11 +148,31 @@ def _ensure_users(usernames: list[str]) -> None:
 def _load_records(path: Path) -> int:
     count = 0
     with path.open(encoding="utf-8") as lines:
-        for line in lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            _refuse_foreign_record(path, number, line)
             for record in serializers.deserialize("jsonl", line, handle_forward_references=False):
                 record.save()
                 count += 1
     return count
+
+
+def _refuse_foreign_record(path: Path, number: int, line: str) -> None:
+    """Checked on the raw line, before deserializing resolves anything the record names."""
+    try:
+        record = json.loads(line)
+        label = str(record["model"]).lower()
+    except (ValueError, KeyError, TypeError):
+        raise TransferError(f"{path.name} 第 {number} 行不是一条记录") from None
+    if label not in IMPORTABLE_LABELS:
+        fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+        privileges = [name for name in ("is_superuser", "is_staff", "groups", "user_permissions") if fields.get(name)]
+        detail = f"，且带有权限（{'、'.join(privileges)}）" if privileges else ""
+        raise TransferError(
+            f"{path.name} 第 {number} 行是 {label} 记录（pk={record.get('pk')!r}{detail}）：导出文件只应含答复档案"
+            f"自己的记录（{'、'.join(sorted(IMPORTABLE_LABELS))}），拒绝导入"
+        )
 
 
 def _reset_sequences() -> None:

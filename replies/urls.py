@@ -1,9 +1,20 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from config.ratelimits import limit_api, limit_search
 from replies import feeds, views
 
 app_name = "replies"
+
+
+class TextConverter(StringConverter):
+    """A path part as printed text: no slash and no control character, which no doc number or signer holds
+    (and PostgreSQL cannot even compare NUL), so such an address is a plain 404."""
+
+    regex = r"[^/\x00-\x1f\x7f-\x9f]+"
+
+
+register_converter(TextConverter, "text")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,12 +24,12 @@ urlpatterns = [
     path("replies/<int:pk>/", views.reply_detail, name="reply_detail"),
     path("replies/<int:pk>/original/<int:source_pk>/", views.source_download, name="source_download"),
     # Permalinks by doc number: /replies/2021/常工信复/22/ and /replies/常工信复〔2021〕第22号/ (any brackets).
-    path("replies/<int:year>/<str:issuer>/<str:serial>/", views.reply_by_doc_number_parts_redirect,
+    path("replies/<int:year>/<text:issuer>/<text:serial>/", views.reply_by_doc_number_parts_redirect,
          name="reply_by_doc_number_parts"),
-    path("replies/<str:doc_number>/", views.reply_by_doc_number_redirect, name="reply_by_doc_number"),
+    path("replies/<text:doc_number>/", views.reply_by_doc_number_redirect, name="reply_by_doc_number"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
     path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
-    path("signers/<str:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),
+    path("signers/<text:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),
     path("cited/", views.cited_document_index, name="cited_document_list"),
     path("cited/<int:pk>/", views.cited_document_detail, name="cited_document_detail"),
     path("stats/", views.statistics, name="stats"),

@@ -1,3 +1,6 @@
+import logging
+
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -20,7 +23,6 @@ from replies.exports import (
     replies_csv,
     search_results_json,
 )
-from replies.feeds import search_params_from_query
 from replies.health import archive_health
 from replies.models import CitedDocument, Reply, SourceFile, Topic
 from replies.outline import outline_text
@@ -42,9 +44,11 @@ from replies.selectors import (
     reply_public_list,
     reply_versions,
 )
+from search.forms import FilterForm, search_params_from_query
 from search.query import parse_query
 from search.selectors import reply_related, reply_search
 
+logger = logging.getLogger(__name__)
 REPLIES_PER_PAGE = 20
 
 
@@ -55,7 +59,10 @@ def home(request):
 
 @require_safe
 def reply_browse(request, topic_slug: str | None = None):
-    filters = {name: request.GET.get(name, "").strip() for name in BROWSE_FILTERS}
+    form = FilterForm(request.GET)
+    if form.filter_errors():
+        raise BadRequest("筛选条件无效。")
+    filters = {name: form.cleaned_data.get(name, "") for name in BROWSE_FILTERS}
     topic = None
     if topic_slug is not None:
         topic = get_object_or_404(Topic, slug=topic_slug)
@@ -83,8 +90,12 @@ def _browse_feed(filters: dict[str, str], active_filters: list[tuple[str, str, s
         return {"title": f"答复档案 · 主题：{labels['topic']}",
                 "url": reverse("replies:topic_feed", args=[filters["topic"]])}
     if filters.get("signer"):
-        return {"title": f"答复档案 · 签发人：{filters['signer']}",
-                "url": reverse("replies:signer_feed", args=[filters["signer"]])}
+        title = f"答复档案 · 签发人：{filters['signer']}"
+        try:
+            return {"title": title, "url": reverse("replies:signer_feed", args=[filters["signer"]])}
+        except NoReverseMatch:  # a signer with a slash has no feed address; the search feed lists the same replies
+            return {"title": title,
+                    "url": reverse("replies:search_feed") + "?" + urlencode({"signer": filters["signer"]})}
     return {"title": "答复档案 · 最新答复", "url": reverse("replies:latest_feed")}
 
 
@@ -237,13 +248,17 @@ def source_download(request, pk: int, source_pk: int):
         source = reply.source_files.get(pk=source_pk)
     except (Reply.DoesNotExist, SourceFile.DoesNotExist):
         raise Http404("没有这个原始文件。") from None
-    return FileResponse(source.file.open("rb"), as_attachment=True, filename=source.filename,
-                        content_type=source.content_type)
+    try:
+        stored = source.file.open("rb")
+    except FileNotFoundError:
+        logger.error("original file %s of source %s is missing from storage", source.file.name, source.pk)
+        raise Http404("这个原始文件在存储中缺失，已记录在日志中；管理员可用 check_originals 命令列出缺失的文件。") from None
+    return FileResponse(stored, as_attachment=True, filename=source.filename, content_type=source.content_type)
 
 
 @require_safe
 def healthz(request):
-    health = archive_health()
+    health = archive_health(user=request.user)
     response = JsonResponse(health, status=200 if health["status"] == "ok" else 503,
                             json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"

@@ -339,13 +339,13 @@ from replies.models import Reply, SourceFile
 from search.indexing import search_backend
 from search.models import PendingIndexUpdate
 media = Path(settings.MEDIA_ROOT)
-keys = Counter(Reply.objects.exclude(doc_number_key="").values_list("doc_number_key", flat=True))
+keys = Counter(Reply.objects.main_versions().exclude(doc_number_key="").values_list("doc_number_key", flat=True))
 sources = [[name, size, (media / name).stat().st_size if (media / name).is_file() else None]
            for name, size in SourceFile.objects.values_list("file", "size")]
 originals = media / "originals"
 stored = sorted(str(p.relative_to(media)) for p in originals.rglob("*") if p.is_file()) if originals.exists() else []
 print(json.dumps({
-    "reply_ids": sorted(Reply.objects.values_list("pk", flat=True)),
+    "reply_ids": sorted(Reply.objects.current().values_list("pk", flat=True)),  # earlier versions are not indexed
     "duplicate_doc_number_keys": {key: count for key, count in keys.items() if count > 1},
     "index_ids": sorted(search_backend().indexed_ids()),
     "pending_index_updates": PendingIndexUpdate.objects.count(),
@@ -662,10 +662,9 @@ def scenario_kill_rebuild(run: Run, result: ScenarioResult) -> None:
 
     killed_while_running, timing = rebuild_and_kill(run)
     after_kill = run.client().get(search_path("/search/", "产业链"))
-    health = run.client().get_json("/healthz") or {}
     result.figures.update(killed_while_running=killed_while_running, **timing, status_after_kill=after_kill.status,
                           results_after_kill=result_count(after_kill),
-                          index_documents_after_kill=health.get("index", {}).get("documents"),
+                          index_documents_after_kill=len(run.archive.state()["index_ids"]),
                           index_folder_after_kill=index_folder_entries(run.archive.index_dir))
     if not killed_while_running:
         result.notes.append("the rebuild had finished before the kill: nothing was interrupted")

@@ -463,11 +463,11 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         reader = self.searcher().reader()
         return [
             (candidate, reader.doc_frequency(fieldname, candidate))
-            for candidate in self._words_by_length(fieldname).get(len(word), ())
+            for candidate in self.words_by_length(fieldname).get(len(word), ())
             if _one_edit_apart(candidate, word)
         ]
 
-    def _words_by_length(self, fieldname: str) -> dict[int, list[str]]:
+    def words_by_length(self, fieldname: str) -> dict[int, list[str]]:
         """The field's vocabulary by word length, read once per index generation.
 
         Whoosh's terms_within() walks a Levenshtein automaton over the term file; with Chinese

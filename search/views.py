@@ -3,11 +3,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from replies.selectors import filter_label
-from search.forms import SearchForm
+from search.forms import search_params_from_query
 from search.selectors import (
     FILTER_FIELDS,
     SORT_CHOICES,
-    SearchParams,
     labelled_facets,
     reply_search,
 )
@@ -17,13 +16,10 @@ RESULTS_PER_PAGE = 10
 
 @require_safe
 def search(request):
-    form = SearchForm(request.GET)
-    form.is_valid()
-    params = SearchParams.from_mapping({name: value for name, value in form.cleaned_data.items()})
+    params = search_params_from_query(request.GET)
     results = reply_search(params=params, include_drafts=request.user.is_staff, page_size=RESULTS_PER_PAGE)
     page = Paginator(results, RESULTS_PER_PAGE, orphans=3).get_page(request.GET.get("page"))
     context = {
-        "form": form,
         "params": params,
         "page": page,
         "results": results,

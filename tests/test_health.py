@@ -3,13 +3,28 @@ import pytest
 from django.db import connection
 
 
-def test_healthz_reports_database_and_index(client, seeds):
+def test_healthz_reports_database_and_index_to_staff(client, seeds, django_user_model):
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
     response = client.get("/healthz")
     assert response.status_code == 200
     health = response.json()
     assert health["status"] == "ok"
-    assert health["database"]["replies"] == 5 and health["database"]["pending_index_updates"] == 0
+    assert health["database"] == {"ok": True, "replies": 5, "published": 5, "pending_index_updates": 0}
     assert health["index"] == {"ok": True, "documents": 5, "schema_current": True, "in_step": True}
+
+
+def test_healthz_tells_the_public_only_what_it_may_know(client, seeds, django_capture_on_commit_callbacks):
+    from replies.services import reply_unpublish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_unpublish(reply=seeds["002"])
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": {"ok": True, "published": 4},  # the draft is neither counted nor hinted at
+        "index": {"ok": True, "schema_current": True, "in_step": True},
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,10 @@
 """Escaping of stored text, the Content-Security-Policy, rate limits and the production checks."""
+import http.client
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,82 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_behind_a_proxy_the_last_forwarded_hop_counts_and_one_that_is_no_address_is_refused(
+        client, db, search_index, settings):
+    settings.RATELIMIT_IP_META_KEY = "config.middleware.client_address"  # what BEHIND_PROXY=1 sets
+    settings.RATELIMIT_SEARCH = "2/m"
+
+    def search(forwarded_for):
+        return client.get(reverse("search:search"), {"q": "税"}, HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    assert search("203.0.113.9, not-an-ip") == 400
+    assert search("203.0.113.9, 2001:db8::1 ") == 200
+    # What the client wrote before the proxy's own hop is not believed: these are all 198.51.100.7.
+    assert [search(f"10.0.0.{n}, 198.51.100.7") for n in range(3)] == [200, 200, 429]
+
+
+def test_a_sign_in_whose_next_is_refused_lands_on_the_admin(client, db):
+    User.objects.create_user("clerk", password="a-long-test-password", is_staff=True)
+    response = client.post("/admin/login/?next=https://evil.example/", {
+        "username": "clerk", "password": "a-long-test-password", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_gunicorn_does_not_name_itself(tmp_path):
+    """The project's gunicorn settings, serving the standard library's demo WSGI app: no Server header."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1",
+           "ACCESS_LOG": str(tmp_path / "access.log")}
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.py",
+                               "wsgiref.simple_server:demo_app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/")
+                response = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+        assert response.status == 200 and "Hello world!" in response.read().decode()
+        assert response.getheader("Server") is None, response.getheaders()
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+STATIC_PROBE = """
+import os
+import django
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+django.setup()
+from django.templatetags.static import static
+from django.test import Client
+client = Client()
+print(static("css/site.css"), client.get(static("css/site.css")).status_code,
+      client.get("/static/staticfiles.json").status_code)
+"""
+
+
+def test_collectstatic_keeps_its_manifest_out_of_what_is_served(tmp_path):
+    env = {**os.environ, "DEBUG": "0", "VAR_DIR": str(tmp_path), "STATIC_ROOT": str(tmp_path / "staticfiles"),
+           "STATIC_MANIFEST": "1", "ALLOWED_HOSTS": "testserver"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
+                   capture_output=True, text=True, timeout=120, check=True)
+    assert not (tmp_path / "staticfiles" / "staticfiles.json").exists()
+    assert (tmp_path / "staticfiles-manifest" / "staticfiles.json").exists()
+    probe = subprocess.run([sys.executable, "-c", STATIC_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=120, check=True)
+    css_url, css_status, manifest_status = probe.stdout.split()
+    assert css_url.startswith("/static/css/site.") and css_url != "/static/css/site.css", "hashed names still work"
+    assert (css_status, manifest_status) == ("200", "404")

@@ -96,3 +96,25 @@ def test_import_refuses_a_non_empty_archive_and_a_tampered_export(seeds, tmp_pat
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("import_archive", str(tmp_path / "export"))
     assert not Reply.objects.exists()
+
+
+def test_import_loads_only_the_archives_own_records_never_a_privileged_user(seeds, tmp_path):
+    call_command("export_archive", str(tmp_path / "export"))
+    empty_the_archive()
+    records = tmp_path / "export" / "records.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines()
+    superuser = {"model": "auth.user", "pk": 77, "fields": {
+        "username": "intruder", "password": "pbkdf2_sha256$1$x$y", "is_superuser": True, "is_staff": True,
+        "is_active": True, "groups": [], "user_permissions": [], "date_joined": "2026-01-01T00:00:00+00:00"}}
+    records.write_text("\n".join([*lines[:2], json.dumps(superuser), *lines[2:]]) + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"第 3 行是 auth\.user 记录（pk=77，且带有权限（is_superuser、is_staff）") as refused:
+        call_command("import_archive", str(tmp_path / "export"))
+    assert "拒绝导入" in str(refused.value)
+    assert not User.objects.exists() and not Reply.objects.exists(), "nothing of the archive is loaded"
+
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "export" / "users.json").write_text(json.dumps([{"username": "x", "is_superuser": True}]))
+    with pytest.raises(CommandError, match="用户名的列表"):
+        call_command("import_archive", str(tmp_path / "export"))
+    assert not User.objects.exists()

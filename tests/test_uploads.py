@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from replies.models import AuditEvent, CitedDocument, Reply, SourceFile
+from replies.models import AuditEvent, CitedDocument, Reply, SourceFile, UploadBatch
 from replies.services import IngestOutcome, reply_ingest_upload, reply_publish, reply_save, reply_unpublish
 from search.indexing import search_backend
 from tests.conftest import SEED_FILES, seed_path
@@ -80,6 +80,17 @@ def test_unsafe_members_are_refused_by_name_and_the_rest_taken(upload):
     assert Reply.objects.count() == 1 and SourceFile.objects.count() == 1
 
 
+def test_a_windows_traversal_gets_its_outcome_line_and_a_bidi_name_is_shown_escaped(upload):
+    seed = seed_path("002").read_bytes()
+    outcomes = {outcome.filename: outcome for outcome in
+                upload(make_zip({"..\\..\\x.txt": seed, "答复\u202e号22第.txt": seed}), "w.zip")}
+    assert set(outcomes) == {"w.zip/..\\..\\x.txt", "w.zip/答复<U+202E>号22第.txt"}
+    refused = outcomes["w.zip/..\\..\\x.txt"]
+    assert refused.status == IngestOutcome.REFUSED and "路径不安全" in refused.reason
+    stored = SourceFile.objects.get()
+    assert stored.filename.endswith("答复<U+202E>号22第.txt") and "\u202e" not in stored.filename
+
+
 def test_a_zip_bomb_is_refused_without_expanding_it(upload, settings):
     settings.MAX_UPLOAD_BYTES = 5 * 1024 * 1024
     bomb = make_zip({"zeros.txt": b"0" * (40 * 1024 * 1024)})
@@ -143,11 +154,11 @@ def test_admin_zip_upload_lists_each_file(client, db, search_index, django_captu
     archive = io.BytesIO(make_zip({"a/000.txt": seed_path("000").read_bytes(), "../x.txt": b"bad"}))
     archive.name = "batch.zip"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:replies_reply_upload"), {"files": [archive]})
+        response = client.post(reverse("admin:replies_reply_upload"), {"files": [archive]}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert "batch.zip/a/000.txt" in page and "batch.zip/../x.txt" in page
-    assert "处理 2 个文件，失败 1 个" in page
+    assert "2 个文件全部处理完毕，失败 1 个" in page
     log = client.get(reverse("admin:replies_auditevent_changelist")).content.decode()
     assert "batch.zip/../x.txt" in log and "上传：被拒绝" in log
 
@@ -180,3 +191,34 @@ def test_corrected_body_updates_citations(seeds, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         reply_save(reply=reply)
     assert reply.citations.filter(name="常州市新增政策文件").exists()
+
+
+def test_a_large_zip_is_ingested_in_pieces_that_each_commit_with_progress(
+    client, db, search_index, settings, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_BATCH_SECONDS = 0  # one member per request
+    admin = User.objects.create_superuser("admin", password="a-long-test-password")
+    client.force_login(admin)
+    text = seed_path("000").read_text(encoding="utf-8")
+    members = {f"r{serial}.txt": text.replace("第22号", f"第{serial}号").encode() for serial in range(300, 305)}
+    archive = io.BytesIO(make_zip(members))
+    archive.name = "big.zip"
+    response = client.post(reverse("admin:replies_reply_upload"), {"files": [archive]})
+    batch = UploadBatch.objects.get()
+    assert response.status_code == 302 and response.url == reverse("admin:replies_reply_upload_batch", args=[batch.pk])
+    assert batch.total == 5 and batch.position == 0 and default_storage.exists(batch.archive.name)
+    seen = []
+    for _ in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.get(response.url).content.decode()
+        batch.refresh_from_db()
+        seen.append(batch.position)
+        if batch.finished:
+            break
+        assert f"已处理 {batch.position} / 5" in page and 'http-equiv="refresh"' in page
+    assert seen == [1, 2, 3, 4, 5]
+    assert "5 个文件全部处理完毕，失败 0 个" in page and 'http-equiv="refresh"' not in page
+    assert Reply.objects.count() == 5 and [outcome["status"] for outcome in batch.outcomes] == ["created"] * 5
+    assert not default_storage.exists(batch.archive.name), "the staged copy goes once every member is stored"
+    again = client.get(response.url)
+    assert again.status_code == 200 and Reply.objects.count() == 5

@@ -1,5 +1,6 @@
 """A new version of a reply waits as a draft of its own; originals are never lost; admins can withdraw one."""
 import hashlib
+import io
 
 import pytest
 from django.contrib.auth.models import User
@@ -166,3 +167,21 @@ def test_a_failed_transaction_removes_the_file_it_stored(db, search_index, monke
     assert not SourceFile.objects.exists() and not Reply.objects.exists()
     sha256 = hashlib.sha256(content).hexdigest()
     assert not default_storage.exists(f"originals/{sha256[:2]}/{sha256}")
+
+
+def test_a_missing_original_is_a_clear_404_and_check_originals_names_it(client, published, caplog):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    source = published.source_files.get()
+    out = io.StringIO()
+    call_command("check_originals", "--hash", stdout=out)
+    assert "0 problem(s)" in out.getvalue()
+    default_storage.delete(source.file.name)
+    response = client.get(reverse("replies:source_download", args=[published.pk, source.pk]))
+    assert response.status_code == 404
+    assert f"source {source.pk} is missing" in caplog.text
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_originals", stdout=out)
+    assert f"missing: source {source.pk}" in out.getvalue()

@@ -1,9 +1,11 @@
 """The read-only open-data API. Anonymous clients see published replies only."""
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from replies.api.pagination import ReplyPagination
 from replies.api.serializers import ReplyDetailSerializer, ReplySerializer, SearchHitSerializer
 from replies.selectors import reply_visible
+from search.forms import SearchForm
 from search.selectors import SearchParams, labelled_facets, reply_search
 
 
@@ -25,7 +27,10 @@ class SearchAPI(ListAPIView):
     serializer_class = SearchHitSerializer
 
     def get_queryset(self):
-        params = SearchParams.from_mapping(self.request.query_params)
+        form = SearchForm(self.request.query_params)
+        if errors := form.filter_errors():
+            raise ValidationError(errors)
+        params = SearchParams.from_mapping(form.cleaned_data)
         page_size = ReplyPagination().get_page_size(self.request) or ReplyPagination.page_size
         self.results = reply_search(params=params, include_drafts=self.request.user.is_staff, page_size=page_size)
         return self.results

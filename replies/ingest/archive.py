@@ -1,8 +1,10 @@
 """A .zip upload opened safely into its files: no bombs, no path tricks, no nested archives.
 
-Member names are only ever shown to people; nothing is written to disk under them.
+Member names are only ever shown to people; nothing is written to disk under them. Every member that is not a
+folder or a hidden/macOS file gets an outcome, and an unsafe one is refused by name, never skipped quietly.
 """
 import io
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +18,9 @@ ENCRYPTED_FLAG = 0x1
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 READ_CHUNK = 1024 * 1024
 SKIPPED_PREFIXES = ("__MACOSX/",)
+# Characters that would make a name shown to people lie about itself: C0/C1 controls (a line feed forges an
+# outcome line) and the bidirectional controls (U+202E turns "答复txt.exe" into "答复exe.txt" on screen).
+DECEPTIVE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -84,11 +89,22 @@ def member_name(entry: zipfile.ZipInfo) -> str:
     return entry.filename
 
 
+def shown_name(name: str) -> str:
+    """The name as it can be shown safely: each deceptive character written out as <U+XXXX>."""
+    return DECEPTIVE_CHARACTERS.sub(lambda match: f"<U+{ord(match.group()):04X}>", name)
+
+
+def _member_path(name: str) -> PurePosixPath:
+    return PurePosixPath(name.replace("\\", "/"))  # zips written on Windows may use backslashes
+
+
 def _is_wanted(entry: zipfile.ZipInfo) -> bool:
     if entry.is_dir():
         return False
     name = member_name(entry)
-    return not name.startswith(SKIPPED_PREFIXES) and not PurePosixPath(name).name.startswith(".")
+    if _is_unsafe_path(name):
+        return True  # refused by name, with its reason, even when it looks like a hidden file ("..\\..\\x.txt")
+    return not name.startswith(SKIPPED_PREFIXES) and not _member_path(name).name.startswith(".")
 
 
 class _Budget:
@@ -97,8 +113,9 @@ class _Budget:
 
 
 def _extract(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: ArchiveLimits, budget: _Budget) -> ArchiveMember:
-    name = member_name(entry)
-    refusal = _unsafe_reason(entry, name) or _size_reason(entry, limits)
+    raw_name = member_name(entry)
+    name = shown_name(raw_name)
+    refusal = _unsafe_reason(entry, raw_name) or _size_reason(entry, limits)
     if refusal:
         return ArchiveMember(name, refusal=refusal)
     limit = min(limits.max_member_bytes, budget.remaining)
@@ -116,9 +133,13 @@ def _extract(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: ArchiveLi
     return ArchiveMember(name, content=content)
 
 
+def _is_unsafe_path(name: str) -> bool:
+    path = _member_path(name)
+    return path.is_absolute() or ".." in path.parts or bool(path.parts and ":" in path.parts[0])
+
+
 def _unsafe_reason(entry: zipfile.ZipInfo, name: str) -> str:
-    path = PurePosixPath(name.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+    if _is_unsafe_path(name):
         return "路径不安全（绝对路径或含 ..），已拒绝"
     if stat.S_ISLNK(entry.external_attr >> 16):
         return "符号链接，已拒绝"
