@@ -70,16 +70,18 @@ class ReplyAdmin(admin.ModelAdmin):
     search_fields = ["title", "doc_number", "signer", "addressees__name"]
     inlines = [AddresseeInline, SourceFileInline]
     filter_horizontal = ["topics"]
-    readonly_fields = ["doc_number_key", "quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]
+    readonly_fields = ["doc_number_key", "quality_flags", "repair_notes", "field_confidence", "corrected_fields",
+                       "created_at", "updated_at", "published_at"]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status"]}),
         ("文号", {"fields": ["doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key"]}),
         ("建议/提案", {"fields": ["session", "proposal_number", "proposal_title"]}),
         ("发文", {"fields": ["issuing_organ", "signer", "handler", "phone", "cc", "date", "year"]}),
-        ("公开信息", {"fields": ["index_number", "subject_category", "genre", "topics"]}),
+        ("公开信息", {"fields": ["index_number", "subject_category", "handling_category", "genre", "topics"]}),
         ("正文", {"fields": ["body"]}),
-        ("质量", {"fields": ["quality_flags", "repair_notes", "created_at", "updated_at", "published_at"]}),
+        ("质量", {"fields": ["quality_flags", "repair_notes", "field_confidence", "corrected_fields", "created_at",
+                           "updated_at", "published_at"]}),
     ]
 
     @admin.display(description="版本")

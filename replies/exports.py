@@ -11,6 +11,9 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
 from replies.api.serializers import ReplyDetailSerializer, ReplySerializer
 from replies.models import Reply
 
@@ -29,6 +32,9 @@ CSV_COLUMNS = (
     ("经办人", lambda reply: reply.handler),
     ("联系电话", lambda reply: reply.phone),
     ("抄送", lambda reply: "、".join(reply.cc)),
+    ("索引号", lambda reply: reply.index_number),
+    ("主题分类", lambda reply: reply.subject_category),
+    ("办理类别", lambda reply: reply.handling_category),
     ("成文日期", lambda reply: reply.date.isoformat() if reply.date else ""),
     ("年份", lambda reply: str(reply.year or "")),
     ("主题", lambda reply: "、".join(topic.name for topic in reply.topics.all())),
@@ -53,6 +59,33 @@ def replies_csv(replies: Iterable[Reply], *, absolute_url) -> str:
         cells = [csv_safe(str(value(reply) or "")) for _, value in CSV_COLUMNS]
         writer.writerow([reply.pk, *cells, absolute_url(reply.get_absolute_url())])
     return out.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def replies_xlsx(replies: Iterable[Reply], *, absolute_url) -> bytes:
+    """The same columns and rows as the CSV, as an Excel workbook whose cells are all text: a spreadsheet
+    opening the CSV turns 建议号 0287 into the number 287, and a date into its own format."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("答复")
+    headers = ["编号", *(header for header, _ in CSV_COLUMNS), "链接"]
+    sheet.append([_text_cell(sheet, header) for header in headers])
+    for reply in replies:
+        values = [str(reply.pk), *(str(value(reply) or "") for _, value in CSV_COLUMNS),
+                  absolute_url(reply.get_absolute_url())]
+        sheet.append([_text_cell(sheet, value) for value in values])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    # A string value is never a formula here: openpyxl would write "=…" as one, so such text is kept as text.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
 
 
 def reply_records(replies: Iterable[Reply], *, request, with_body: bool = False) -> list[dict]:

@@ -1,8 +1,11 @@
 """The archive's records: replies, their addressees and topics, and the original files."""
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
@@ -24,7 +27,26 @@ class Topic(models.Model):
         return reverse("replies:topic_detail", args=[self.slug])
 
 
-NEWEST_FIRST = (models.F("date").desc(nulls_last=True), models.F("year").desc(nulls_last=True), "-id")
+# The one ordering of replies by date, for pages, the API, feeds, exports and the search index's sort field:
+# the date written, else 1 January of the reply's year (a year alone sorts as that year), else UNDATED,
+# which is earlier than any real date, so undated replies come last under 最新 and first under 最早.
+UNDATED = datetime.date(1, 1, 1)
+
+
+def sort_date(*, date: datetime.date | None, year: int | None) -> datetime.date:
+    if date is not None:
+        return date
+    return datetime.date(year, 1, 1) if year else UNDATED
+
+
+SORT_DATE = Coalesce(
+    "date",
+    Func(models.F("year"), Value(1), Value(1), function="make_date", output_field=models.DateField()),
+    Value(UNDATED),
+    output_field=models.DateField(),
+)
+NEWEST_FIRST = (SORT_DATE.desc(), models.F("id").desc())
+OLDEST_FIRST = (SORT_DATE.asc(), models.F("id").asc())
 
 
 class ReplyQuerySet(models.QuerySet):
@@ -33,6 +55,10 @@ class ReplyQuerySet(models.QuerySet):
 
     def newest_first(self) -> "ReplyQuerySet":
         return self.order_by(*NEWEST_FIRST)
+
+    def in_order(self, sort: str) -> "ReplyQuerySet":
+        """最新 ("newest") or 最早 ("oldest"), as the search index sorts them."""
+        return self.order_by(*(OLDEST_FIRST if sort == "oldest" else NEWEST_FIRST))
 
     def current(self) -> "ReplyQuerySet":
         """Without the earlier versions kept behind a reply (they stay readable to staff from its page)."""
@@ -77,6 +103,7 @@ class Reply(models.Model):
     cc = ArrayField(models.CharField(max_length=100), verbose_name="抄送", default=list, blank=True)
     index_number = models.CharField("索引号", max_length=100, blank=True)
     subject_category = models.CharField("主题分类", max_length=100, blank=True)
+    handling_category = models.CharField("办理类别", max_length=10, blank=True)  # A, B or C, as the reply labels it
     genre = models.CharField("体裁分类", max_length=100, blank=True)
     date = models.DateField("成文日期", null=True, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True, db_index=True)
@@ -85,6 +112,8 @@ class Reply(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     quality_flags = ArrayField(models.CharField(max_length=30), verbose_name="质量标记", default=list, blank=True)
     repair_notes = models.JSONField("修复记录", default=list, blank=True)
+    # How sure the extractor was of each field it read, 0 to 1: the review page shows the unsure ones first.
+    field_confidence = models.JSONField("抽取置信度", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)

@@ -75,21 +75,27 @@ def archive_overview(*, user) -> dict:
         "total": replies.count(),
         "by_kind": browse_facet(user=user, name="kind"),
         "by_year": browse_facet(user=user, name="year"),
-        "latest": list(replies.newest_first().prefetch_related("addressees")[:8]),
+        # 最新收录: what was published last, not what was written last.
+        "latest": list(replies.filter(published_at__isnull=False).order_by("-published_at", "-id")
+                       .prefetch_related("addressees")[:8]),
     }
 
 
-def browse_facet(*, user, name: str, limit: int | None = None) -> list[FacetValue]:
-    """The values of one browse dimension with how many visible replies carry each."""
-    replies = reply_visible(user=user)
+def browse_facet(*, user, name: str, limit: int | None = None, filters: dict[str, str] | None = None) -> list[FacetValue]:
+    """The values of one browse dimension with how many visible replies carry each, counted under the other
+    active filters (so that each count is what its link will list); values that would list nothing are left out."""
+    others = {other: value for other, value in (filters or {}).items() if other != name}
+    replies = reply_list(user=user, filters=others).order_by()
     if name == "topic":
         topics = (
-            Topic.objects.filter(replies__in=replies).annotate(n=Count("replies")).order_by("-n", "name")
+            Topic.objects.annotate(n=Count("replies", filter=Q(replies__in=replies.values("pk")), distinct=True))
+            .filter(n__gt=0)
+            .order_by("-n", "name")
         )
         values = [FacetValue(topic.slug, topic.name, topic.n) for topic in topics]
     else:
         rows = replies.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""} if name != "year" else {})
-        rows = rows.values(name).annotate(n=Count("id"))
+        rows = rows.values(name).annotate(n=Count("id", distinct=True)).filter(n__gt=0)
         rows = rows.order_by(f"-{name}") if name == "year" else rows.order_by("-n", name)
         labels = dict(Reply.Kind.choices) if name == "kind" else {}
         values = [FacetValue(str(row[name]), labels.get(row[name], str(row[name])), row["n"]) for row in rows]

@@ -333,6 +333,8 @@ def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
     reply.cc = list(fields.cc)
     reply.index_number = fields.index_number
     reply.subject_category = fields.subject_category
+    reply.handling_category = getattr(fields, "handling_category", "")
+    reply.field_confidence = dict(getattr(fields, "field_confidence", {}))
     reply.genre = fields.genre
     reply.date = fields.date
     reply.year = fields.year
@@ -371,10 +373,10 @@ def topic_sync_vocabulary() -> None:
 EXTRACTED_FIELDS = (
     "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
     "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-    "subject_category", "genre", "date", "year", "body",
+    "subject_category", "handling_category", "genre", "date", "year", "body",
 )
 # What a version carries: swapped between a reply and its new version when the version is published.
-VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields")
+VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields", "field_confidence")
 
 
 def _publish_version(version: Reply, *, user=None) -> Reply:

@@ -37,5 +37,6 @@ urlpatterns = [
     path("search/feed/", limit_search(feeds.SearchFeed()), name="search_feed"),
     path("search/export.csv", limit_search(views.search_export_csv), name="search_export_csv"),
     path("search/export.json", limit_search(views.search_export_json), name="search_export_json"),
+    path("search/export.xlsx", limit_search(views.search_export_xlsx), name="search_export_xlsx"),
     path("exports/archive.jsonl", limit_api(views.archive_jsonl), name="archive_jsonl"),
 ]

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_safe
 from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
 from replies.exports import (
     EXPORT_CAP,
+    XLSX_CONTENT_TYPE,
     archive_jsonl_lines,
     replies_csv,
+    replies_xlsx,
     search_results_json,
 )
 from replies.health import archive_health
@@ -75,7 +77,7 @@ def reply_browse(request, topic_slug: str | None = None):
         "page": page,
         "topic": topic,
         "active_filters": active_filters,
-        "facets": {name: browse_facet(user=request.user, name=name, limit=30) for name in BROWSE_FILTERS},
+        "facets": {name: browse_facet(user=request.user, name=name, limit=30, filters=filters) for name in BROWSE_FILTERS},
         "feed": _browse_feed(filters, active_filters),
         # The browse filters are search filters of the same names: the search exports download this list.
         "export_query": urlencode([(name, value) for name, value in filters.items() if value]),
@@ -183,6 +185,14 @@ def search_export_csv(request):
     response = HttpResponse(replies_csv(replies, absolute_url=request.build_absolute_uri),
                             content_type="text/csv; charset=utf-8")
     return _attachment(response, _export_filename("csv"), total=total, count=len(replies))
+
+
+@require_safe
+def search_export_xlsx(request):
+    _, replies, total = _export_search(request)
+    response = HttpResponse(replies_xlsx(replies, absolute_url=request.build_absolute_uri),
+                            content_type=XLSX_CONTENT_TYPE)
+    return _attachment(response, _export_filename("xlsx"), total=total, count=len(replies))
 
 
 @require_safe

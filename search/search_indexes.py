@@ -5,7 +5,7 @@ import json
 
 from haystack import indexes
 
-from replies.models import Reply
+from replies.models import Reply, sort_date
 from search.fields import (
     JiebaTextField,
     KeywordField,
@@ -69,11 +69,8 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_year(self, reply: Reply) -> str | None:
         return str(reply.year) if reply.year else None
 
-    def prepare_sort_date(self, reply: Reply) -> datetime.date | None:
-        """The date written, else the first day of the reply's year, so undated replies sort by year."""
-        if reply.date:
-            return reply.date
-        return datetime.date(reply.year, 1, 1) if reply.year else None
+    def prepare_sort_date(self, reply: Reply) -> datetime.date:
+        return sort_date(date=reply.date, year=reply.year)
 
     def prepare_topics(self, reply: Reply) -> list[str]:
         return [topic.slug for topic in reply.topics.all()]

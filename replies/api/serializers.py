@@ -21,7 +21,8 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "doc_number", "title", "kind", "session", "proposal_number", "addressees",
             "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-            "subject_category", "genre", "date", "year", "topics", "status", "source_sha256", "source_filename",
+            "subject_category", "handling_category", "genre", "date", "year", "topics", "status", "source_sha256",
+            "source_filename", "field_confidence",
         ]
 
     def get_url(self, reply: Reply) -> str:
