@@ -5,6 +5,7 @@ Runs repair_pdf_artifacts + extract_fields over every case in fixtures/extractio
 
     .venv/bin/python scripts/measure_extraction.py [-v]
     .venv/bin/python scripts/measure_extraction.py --set real [--part dev|blind] [-v]
+    SECRET_KEY=… .venv/bin/python scripts/measure_extraction.py --corrections
 
 -v also prints every mismatch.
 
@@ -192,13 +193,39 @@ def main_real(parts: tuple[str, ...], verbose: bool = False) -> int:
     return 0
 
 
+def main_corrections() -> int:
+    """How often admins corrected each extracted field in the archive at DATABASE_URL (Reply.corrected_fields)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from replies.models import Reply
+    from replies.services import EXTRACTED_FIELDS
+
+    replies = Reply.objects.current()
+    total = replies.count()
+    corrected = Counter(name for names in replies.values_list("corrected_fields", flat=True) for name in names)
+    print(f"{total} replies; {replies.exclude(corrected_fields=[]).count()} with at least one field corrected by hand\n")
+    width = max(map(len, EXTRACTED_FIELDS))
+    for name in EXTRACTED_FIELDS:
+        share = 100 * corrected[name] / total if total else 0.0
+        print(f"{name:<{width}}  {corrected[name]:>5}  {share:5.1f}%")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure field extraction against hand-checked expectations.")
     parser.add_argument("--set", choices=("cases", "real"), default="cases",
                         help="cases: fixtures/extraction_cases and the seeds (default); real: fixtures/real_replies")
     parser.add_argument("--part", choices=PARTS, help="with --set real: measure only this part")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mismatch")
+    parser.add_argument("--corrections", action="store_true",
+                        help="instead: how often admins corrected each field in the archive at DATABASE_URL")
     args = parser.parse_args(argv)
+    if args.corrections:
+        return main_corrections()
     if args.set == "real":
         return main_real((args.part,) if args.part else PARTS, verbose=args.verbose)
     if args.part:

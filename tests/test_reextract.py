@@ -48,3 +48,19 @@ def test_reextract_reports_then_restores_fields_and_keeps_corrections(seeds, dja
 
 def test_reextract_since_a_day_after_every_upload_checks_nothing(seeds):
     assert "checked 0 replies" in reextract("--dry-run", "--since", "2999-01-01")
+
+
+def test_measure_extraction_reports_how_often_each_field_was_corrected(seeds, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "measure_extraction.py"
+    spec = importlib.util.spec_from_file_location("measure_extraction", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    reply = Reply.objects.get(pk=seeds["002"].pk)
+    reply.signer = "王五"
+    reply_save(reply=reply)
+    assert module.main(["--corrections"]) == 0
+    lines = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[2:] if line.strip()}
+    assert lines["signer"] == ["1", "20.0%"] and lines["title"] == ["0", "0.0%"]
