@@ -1,13 +1,19 @@
 """The archive's query language, parsed without ever failing, and compiled to Whoosh queries.
 
-Words are ANDed; "…" is an exact phrase; -word excludes; A OR B; field filters such as
-签发人:杨军 or signer:杨军. Anything that does not parse as syntax is searched literally.
-Traditional characters are folded to simplified ones, as the archive's texts are.
+Words are ANDed; "…" is an exact phrase; -word excludes; +word is required as typed (no synonyms, never
+relaxed); A OR B; field filters such as 签发人:杨军 or signer:杨军. Anything that does not parse as syntax is
+searched literally. Traditional characters are folded to simplified ones, as the archive's texts are.
+
+Each word is searched with its synonyms (search/synonyms.py) as alternatives scored below it. When the
+documents holding every word are few, relaxed() gives the query for those holding most of them
+("minimum should match"); search.selectors ranks them below.
 """
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import combinations
 
 from whoosh import query as wq
 
@@ -15,6 +21,7 @@ from replies.ingest.extract import doc_number_key, find_doc_numbers
 from search.analysis import CJK_CHARACTERS, segment, segment_words, subword_query_pieces
 from search.keys import doc_year_serial_key, proposal_key
 from search.phrases import ConsecutivePhrase
+from search.synonyms import EXPANSION_BOOST, SynonymTable
 
 MAX_QUERY_CHARACTERS = 200
 
@@ -46,7 +53,17 @@ FUNCTION_WORDS = frozenset({
     "如何", "怎么", "怎样", "怎么样", "怎么办", "什么", "哪些", "哪个", "哪里", "为什么", "为何",
     "是否", "能否", "能不能", "可否", "有没有", "请问", "请", "一下", "关于",
     "吗", "呢", "吧", "啊", "的", "地", "得", "了", "着",
+    # The rest of a question's frame (能否用于…, 需要什么条件, 在哪里办, 什么时候…).
+    "哪儿", "在哪", "在哪里", "多少", "多久", "何时", "什么时候", "啥", "咋", "咋办", "为啥", "是不是",
+    "会不会", "可不可以", "可以", "能", "需要", "要", "该", "应该", "在", "呀", "么", "怎么回事",
 })
+# Minimum should match, in the manner of Elasticsearch's "2<75%": up to two words every word is required,
+# beyond that three quarters of them (rounded down). A question needs one of two.
+ALL_WORDS_UP_TO = 2
+SHOULD_MATCH_SHARE = 0.75
+# The relaxed query is an OR of every choice of the required number of words: at most this many words take
+# part (the longest, which say most), so at most C(6, 4) = 15 combinations.
+MAX_RELAXED_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -55,10 +72,13 @@ class Clause:
     phrase: bool = False
     negated: bool = False
     field: str = ""
+    required: bool = False  # +word: as typed, no synonyms, never relaxed
 
     def as_text(self) -> str:
         """The clause as the reader would type it; parse_query reads it back as this clause."""
-        if self.field:
+        if self.required:
+            text = f"+{self.text}"
+        elif self.field:
             text = f"{FIELD_PREFIXES[self.field]}:{self.text}"
         elif self.phrase:
             text = f"“{self.text}”" if '"' in self.text else f'"{self.text}"'
@@ -176,6 +196,9 @@ def _clause(text: str, quoted: bool, negated: bool) -> Clause | None:
     negated = text.startswith("-") and len(text) > 1
     if negated:
         text = text[1:]
+    if text.startswith("+") and len(text) > 1 and not negated:
+        text = text[1:]
+        return Clause(text, required=True) if any(char.isalnum() for char in text) else None
     name, separator, value = text.partition(":")
     if separator and value and name in FIELD_ALIASES:
         return Clause(value, negated=negated, field=FIELD_ALIASES[name])
@@ -184,18 +207,48 @@ def _clause(text: str, quoted: bool, negated: bool) -> Clause | None:
     return Clause(text, negated=negated)
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One word of the reader's text as searched: what was typed, the strings that count as it (the word and
+    its synonyms, to tell which words a document lacks), and its query."""
+
+    word: str
+    forms: tuple[str, ...]
+    query: wq.Query
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The documents that hold most, not all, of the words, and which words take part."""
+
+    query: wq.Query
+    units: tuple[Unit, ...]
+    should_match: int
+
+
+def is_question(parsed: ParsedQuery) -> bool:
+    """Whether the reader typed a question (怎么办理居住证): a plain clause holding a question's frame word."""
+    return any(_relaxable(clause) and any(word in FUNCTION_WORDS for word, _, _ in segment(clause.text))
+               for group in parsed.groups for clause in group)
+
+
+def should_match(count: int, *, question: bool = False, nothing_found: bool = False) -> int:
+    """How many of `count` words a relaxed match needs: every word up to two, else three quarters; but one of
+    two for a question that nothing holds whole, so that a question never finds nothing while its content
+    words occur."""
+    if count <= ALL_WORDS_UP_TO:
+        return max(1, count - 1) if question and nothing_found else count
+    return max(1, math.floor(count * SHOULD_MATCH_SHARE))
+
+
 class QueryCompiler:
     """Turns a ParsedQuery into a Whoosh query over the reply index's fields."""
 
+    def __init__(self, synonyms: SynonymTable | None = None):
+        self.synonyms = synonyms or SynonymTable()
+
     def compile(self, parsed: ParsedQuery) -> wq.Query:
-        positive, negative = [], []
-        for group in parsed.groups:
-            alternatives = [self._clause(clause) for clause in group]
-            alternatives = [query for query in alternatives if query is not None]
-            if not alternatives:
-                continue
-            combined = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-            (negative if group[0].negated else positive).append(combined)
+        positive, negative = self._parts(parsed)
         if not positive and not negative:
             return wq.NullQuery
         base = wq.And(positive) if positive else wq.Every()
@@ -205,12 +258,56 @@ class QueryCompiler:
             return wq.AndNot(base, wq.Or(negative))
         return base
 
+    def _parts(self, parsed: ParsedQuery) -> tuple[list[wq.Query], list[wq.Query]]:
+        positive, negative = [], []
+        for group in parsed.groups:
+            alternatives = [self._clause(clause) for clause in group]
+            alternatives = [query for query in alternatives if query is not None]
+            if not alternatives:
+                continue
+            combined = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            (negative if group[0].negated else positive).append(combined)
+        return positive, negative
+
+    def relaxed(self, parsed: ParsedQuery, *, nothing_found: bool = False) -> Relaxation | None:
+        """The documents holding most of the query's words but not all of them (those the strict query finds
+        are masked out), or None when the query cannot be relaxed: fewer than three words (two for a
+        question or when nothing holds them all), or nothing but phrases, +words, field filters, OR
+        alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for no word here."""
+        units: list[Unit] = []
+        fixed: list[wq.Query] = []
+        question = False
+        for group in parsed.groups:
+            clause = group[0]
+            if clause.negated:
+                continue
+            if len(group) == 1 and _relaxable(clause):
+                words = segment(clause.text)
+                question = question or any(word in FUNCTION_WORDS for word, _, _ in words)
+                units.extend(unit for unit in self.units(clause.text) if len(unit.word) > 1)
+            else:
+                compiled = [query for query in (self._clause(c) for c in group) if query is not None]
+                if compiled:
+                    fixed.append(compiled[0] if len(compiled) == 1 else wq.Or(compiled))
+        if len(units) > MAX_RELAXED_WORDS:
+            longest = sorted(range(len(units)), key=lambda index: -len(units[index].word))[:MAX_RELAXED_WORDS]
+            units = [units[index] for index in sorted(longest)]
+        needed = should_match(len(units), question=question, nothing_found=nothing_found)
+        if not units or needed >= len(units):
+            return None
+        should = wq.Or([wq.And(list(chosen)) for chosen in combinations([unit.query for unit in units], needed)])
+        relaxed = wq.And([*fixed, should]) if fixed else should
+        strict_positive, negative = self._parts(parsed)
+        strict = wq.And(strict_positive) if len(strict_positive) > 1 else strict_positive[0]
+        return Relaxation(query=wq.AndNot(relaxed, wq.Or([strict, *negative])), units=tuple(units),
+                          should_match=needed)
+
     def _clause(self, clause: Clause) -> wq.Query | None:
         if clause.field:
             return self._field_filter(clause.field, clause.text)
         if clause.phrase:
             return self._phrase(clause.text)
-        return self._words(clause.text)
+        return self._words(clause.text, expand=not clause.required)
 
     def _field_filter(self, fieldname: str, value: str) -> wq.Query | None:
         if fieldname == "doc_number":
@@ -223,18 +320,40 @@ class QueryCompiler:
             return None
         return wq.Or([exact, self._substring(text, "title_subwords", boost=TITLE_BOOST)])
 
-    def _words(self, text: str) -> wq.Query | None:
+    def segment(self, text: str) -> list[tuple[str, int, int]]:
+        """jieba's words of the text, with the synonym table's words kept whole (jieba cuts 新农合 as 新|农合)."""
+        known = self.synonyms.words_in(text)
+        if not known:
+            return segment(text)
+        words, position = [], 0
+        for word, start, end in [*known, ("", len(text), len(text))]:
+            words += [(piece, position + a, position + b) for piece, a, b in segment(text[position:start])]
+            if word:
+                words.append((word, start, end))
+            position = end
+        return words
+
+    def units(self, text: str, *, expand: bool = True) -> list[Unit]:
+        """The text's content words as searched (see Unit); none for a doc or proposal number."""
+        if self._doc_number(text) or self._proposal_number(text):
+            return []
+        words = self.segment(text)
+        content = [index for index, (word, _, _) in enumerate(words) if word not in FUNCTION_WORDS]
+        content = [index for index in content if not _stranded(words, index, content)] or content
+        indexes = content or range(len(words))
+        return [self._unit(words, index, set(indexes), expand=expand) for index in indexes]
+
+    def _words(self, text: str, *, expand: bool = True) -> wq.Query | None:
         exact = self._substring(text)
         structured = self._doc_number(text) or self._proposal_number(text)
         if structured is not None:
             return wq.Or([structured, exact]) if exact is not None else structured
-        words = segment(text)
+        words = self.segment(text)
         if not words:
             return exact
         if len(words) == 1:
-            return self._word(words[0][0].lower())
-        content = [index for index, (word, _, _) in enumerate(words) if word not in FUNCTION_WORDS]
-        required = [self._required_word(words, index) for index in content or range(len(words))]
+            return self._word(words[0][0].lower(), expand=expand)
+        required = [unit.query for unit in self.units(text, expand=expand)]
         scattered = required[0] if len(required) == 1 else wq.And(required)
         alternatives = [scattered]
         if exact is not None:
@@ -242,25 +361,46 @@ class QueryCompiler:
                              self._substring(text, "title_subwords", boost=TITLE_BOOST * PHRASE_BOOST)]
         return wq.Or(alternatives)
 
-    def _required_word(self, words: list[tuple[str, int, int]], index: int) -> wq.Query:
+    def _unit(self, words: list[tuple[str, int, int]], index: int, content: set[int], *, expand: bool) -> Unit:
+        word = words[index][0]
+        query = self._required_word(words, index, content, expand=expand)
+        forms = (word.lower(), *(self.synonyms.expand(word.lower()) if expand else ()))
+        return Unit(word=word, forms=forms, query=query)
+
+    def _required_word(self, words: list[tuple[str, int, int]], index: int, content: set[int] | None = None, *,
+                       expand: bool = True) -> wq.Query:
         """A word of a text of several words. A single Chinese character typed against a neighbour is
-        required next to it (产业连: 产业连, not 产业 and any 连; 小孩上小学: 小孩上 or 上小学)."""
+        required next to it (产业连: 产业连, not 产业 and any 连; 小孩上小学: 小孩上 or 上小学); a question's
+        frame (护照在哪里办) is no neighbour."""
         word, start, end = words[index]
         if len(word) > 1 or not CJK_CHARACTER.match(word):
-            return self._word(word.lower())
+            return self._word(word.lower(), expand=expand)
+        content = set(range(len(words))) if content is None else content
         joined = []
-        if index > 0 and words[index - 1][2] == start:
+        if index > 0 and index - 1 in content and words[index - 1][2] == start:
             joined.append(words[index - 1][0] + word)
-        if index + 1 < len(words) and words[index + 1][1] == end:
+        if index + 1 < len(words) and index + 1 in content and words[index + 1][1] == end:
             joined.append(word + words[index + 1][0])
         if not joined:
-            return self._word(word)
+            return self._word(word, expand=expand)
         alternatives = [self._substring(text.lower()) for text in joined]
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
-    def _word(self, word: str) -> wq.Query:
+    def _word(self, word: str, *, expand: bool = True) -> wq.Query:
         """One jieba word: the word itself, or the same characters inside a longer word (物业 in 物业管理),
-        with a title holding them ranked first."""
+        with a title holding them ranked first; and its synonyms, each scored below it."""
+        typed = self._typed_word(word)
+        expansions = self.synonyms.expand(word) if expand else ()
+        if not expansions:
+            return typed
+        return wq.Or([typed, *(self._expansion(other) for other in expansions)])
+
+    def _expansion(self, word: str) -> wq.Query:
+        query = self._typed_word(word)
+        query.boost = EXPANSION_BOOST
+        return query
+
+    def _typed_word(self, word: str) -> wq.Query:
         subword = self._substring(word)
         if subword is None:
             return wq.Term("text", word)
@@ -300,6 +440,19 @@ class QueryCompiler:
             return None
         number = next(group for group in match.groups() if group)
         return wq.Term("proposal_key", proposal_key(number), boost=PROPOSAL_NUMBER_BOOST)
+
+
+def _stranded(words: list[tuple[str, int, int]], index: int, content: list[int]) -> bool:
+    """A lone Chinese character between a question's frame words (护照在哪里办's 办): part of the frame."""
+    word = words[index][0]
+    if len(word) > 1 or not CJK_CHARACTER.match(word):
+        return False
+    neighbours = [other for other in (index - 1, index + 1) if 0 <= other < len(words)]
+    return bool(neighbours) and all(other not in content for other in neighbours)
+
+
+def _relaxable(clause: Clause) -> bool:
+    return not (clause.phrase or clause.field or clause.required or clause.negated or _is_structured_number(clause.text))
 
 
 def _boosted(query: wq.Query, boost: float) -> wq.Query:

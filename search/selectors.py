@@ -12,13 +12,20 @@ from replies.selectors import FacetValue
 from search.backend import SearchHit, SearchRequest, SearchResponse
 from search.highlight import highlight_snippets
 from search.indexing import search_backend
-from search.query import ParsedQuery, QueryCompiler, parse_query
-from search.suggest import suggest_query
+from search.query import ParsedQuery, QueryCompiler, Unit, is_question, parse_query
+from search.suggest import suggest_query, suggest_unquoted
+from search.synonyms import synonym_table
 
 FACET_FIELDS = ("kind", "year", "session", "signer", "issuing_organ", "topics")
 SORT_CHOICES = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 FILTER_FIELDS = {"kind": "kind", "year": "year", "signer": "signer", "session": "session",
                  "topic": "topics", "organ": "issuing_organ"}
+# When fewer than RELAX_BELOW documents hold every word as typed, up to SUPPLEMENT_SIZE more follow below them
+# (ReplySearchResults.supplement): those holding the words through synonyms, then those holding most words.
+RELAX_BELOW = 10
+SUPPLEMENT_SIZE = 10
+# A quoted phrase that finds fewer documents than this is offered the same words unquoted.
+FEW_PHRASE_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ class ReplyHit:
     date: date | None
     score: float
     snippets: list[SafeString] = field(default_factory=list)
+    # A supplementary hit (ReplySearchResults.supplement) lacks some of the words as typed: these.
+    missing_words: list[str] = field(default_factory=list)
+    relaxed: bool = False
+    first_relaxed: bool = False  # the first relaxed hit on its page, where the page says so
 
     # Named as on Reply, so that one card template (includes/_reply_card.html) shows both.
     def get_absolute_url(self) -> str:
@@ -74,6 +85,7 @@ class ReplySearchResults:
         self.sort = params.effective_sort(parsed)
         self.highlight_terms = parsed.highlight_terms()
         self._query = wq.Every() if parsed.is_empty else QueryCompiler().compile(parsed)
+        self._expanding = QueryCompiler(synonym_table())
         self._include_drafts = include_drafts
         self._filters = params.filters()
         if not include_drafts:
@@ -84,6 +96,9 @@ class ReplySearchResults:
         self._facets: dict[str, list[tuple[str, int]]] | None = None
         self._suggestion: str | None = None
         self._suggested = False
+        self._unquoted: str | None = None
+        self._unquoted_checked = False
+        self._supplement: list[ReplyHit] | None = None
 
     def _run(self, offset: int, limit: int) -> SearchResponse:
         key = (offset, limit)
@@ -117,6 +132,46 @@ class ReplySearchResults:
                             highlight_terms=self.highlight_terms)
 
     @property
+    def supplement(self) -> list[ReplyHit]:
+        """When fewer than RELAX_BELOW documents hold every word as typed: up to SUPPLEMENT_SIZE more, shown
+        below them under “以下结果未包含全部检索词”. First those holding every word through a synonym
+        (公厕 → 公共厕所), then those holding most of the words (search.query.should_match), best first.
+        A misspelling that gets a “您是不是要找” suggestion gets no relaxed hits (a question still does)."""
+        if self._supplement is None:
+            self._supplement = []
+            found = 0 if self.parsed.is_empty else self.count()
+            if not self.parsed.is_empty and found < RELAX_BELOW:
+                misspelt = found == 0 and self.suggestion is not None and not is_question(self.parsed)
+                self._supplement = self._supplementary_hits(nothing_found=found == 0, relax=not misspelt)
+        return self._supplement
+
+    def _supplementary_hits(self, *, nothing_found: bool, relax: bool) -> list[ReplyHit]:
+        expanded = self._expanding.compile(self.parsed)
+        strict, excluded = (self._query.a, self._query.b) if isinstance(self._query, wq.AndNot) else (self._query, None)
+        queries = []
+        if str(expanded) != str(self._query):
+            positive = expanded.a if isinstance(expanded, wq.AndNot) else expanded
+            queries.append(wq.AndNot(positive, wq.Or([strict, excluded]) if excluded is not None else strict))
+        relaxation = self._expanding.relaxed(self.parsed, nothing_found=nothing_found) if relax else None
+        if relaxation is not None:
+            queries.append(relaxation.query)
+        hits: list[SearchHit] = []
+        for query in queries:
+            if len(hits) >= SUPPLEMENT_SIZE:
+                break
+            response = search_backend().execute(SearchRequest(query=query, filters=self._filters, sort=self.sort,
+                                                              offset=0, limit=SUPPLEMENT_SIZE))
+            seen = {hit.reply_id for hit in hits}
+            hits += [hit for hit in response.hits if hit.reply_id not in seen]
+        units = tuple(unit for group in self.parsed.groups for clause in group if _plain(clause)
+                      for unit in self._expanding.units(clause.text))
+        supplement = visible_hits(hits[:SUPPLEMENT_SIZE], include_drafts=self._include_drafts,
+                                  highlight_terms=_highlight_terms(self.parsed, self._expanding), relaxed_units=units)
+        if supplement:
+            supplement[0].first_relaxed = True
+        return supplement
+
+    @property
     def facets(self) -> dict[str, list[tuple[str, int]]]:
         if self._facets is None:
             self._run(0, self._page_size)
@@ -131,11 +186,36 @@ class ReplySearchResults:
                 self._suggestion = suggest_query(self.parsed, filters=self._filters)
         return self._suggestion
 
+    @property
+    def unquoted_suggestion(self) -> str | None:
+        """When a quoted phrase finds few documents: the same words unquoted, if that finds more."""
+        if not self._unquoted_checked:
+            self._unquoted_checked = True
+            found = self.count()
+            if not self.parsed.is_empty and found < FEW_PHRASE_RESULTS:
+                self._unquoted = suggest_unquoted(self.parsed, filters=self._filters, found=found)
+        return self._unquoted
+
+
+def _plain(clause) -> bool:
+    return not (clause.negated or clause.field or clause.phrase or clause.required)
+
+
+def _highlight_terms(parsed: ParsedQuery, compiler: QueryCompiler) -> list[str]:
+    """What the reader typed and its words (ParsedQuery.highlight_terms), plus the synonyms searched with them."""
+    terms = set(parsed.highlight_terms())
+    for group in parsed.groups:
+        for clause in group:
+            if _plain(clause):
+                terms.update(form for unit in compiler.units(clause.text) for form in unit.forms[1:] if len(form) > 1)
+    return sorted(terms, key=len, reverse=True)
+
 
 HIT_COLUMNS = ("id", "title", "doc_number", "kind", "date", "body")
 
 
-def visible_hits(hits: list[SearchHit], *, include_drafts: bool, highlight_terms: list[str] = ()) -> list[ReplyHit]:
+def visible_hits(hits: list[SearchHit], *, include_drafts: bool, highlight_terms: list[str] = (),
+                 relaxed_units: tuple[Unit, ...] = ()) -> list[ReplyHit]:
     """The index's hits that the database says the reader may see, as pages and the API show them.
 
     The index can lag behind the database (an update waiting for the writer's lock, a failed one):
@@ -144,12 +224,18 @@ def visible_hits(hits: list[SearchHit], *, include_drafts: bool, highlight_terms
     if not include_drafts:
         rows = rows.published()
     by_id = {row.pk: row for row in rows.only(*HIT_COLUMNS).order_by()}
-    return [reply_hit(hit, by_id[hit.reply_id], highlight_terms=highlight_terms)
+    return [reply_hit(hit, by_id[hit.reply_id], highlight_terms=highlight_terms, relaxed_units=relaxed_units)
             for hit in hits if hit.reply_id in by_id]
 
 
-def reply_hit(hit: SearchHit, row: Reply, *, highlight_terms: list[str] = ()) -> ReplyHit:
-    """A result as pages and the API show it: the row's fields, the index's score."""
+def reply_hit(hit: SearchHit, row: Reply, *, highlight_terms: list[str] = (),
+              relaxed_units: tuple[Unit, ...] = ()) -> ReplyHit:
+    """A result as pages and the API show it: the row's fields, the index's score; for a relaxed hit, the
+    query's words it lacks as typed (a synonym found in their place is marked in the snippets)."""
+    missing = []
+    if relaxed_units:
+        text = f"{row.title}\n{row.body}".lower()
+        missing = [unit.word for unit in relaxed_units if unit.forms[0] not in text]
     return ReplyHit(
         reply_id=row.pk,
         title=row.title,
@@ -158,6 +244,8 @@ def reply_hit(hit: SearchHit, row: Reply, *, highlight_terms: list[str] = ()) ->
         date=row.date,
         score=hit.score,
         snippets=highlight_snippets(row.body, list(highlight_terms)) if highlight_terms else [],
+        missing_words=missing,
+        relaxed=bool(relaxed_units),
     )
 
 

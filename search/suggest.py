@@ -147,3 +147,16 @@ def suggest_query(parsed: ParsedQuery, *, filters: dict[str, str]) -> str | None
         return suggester.suggest(parsed)
     except SearchBudgetExhausted:
         return None
+
+
+def suggest_unquoted(parsed: ParsedQuery, *, filters: dict[str, str], found: int) -> str | None:
+    """The query with its quoted phrases unquoted ("石墨烯产业链" → 石墨烯产业链), when that finds more than
+    the `found` documents the phrases found; else None."""
+    if not any(clause.phrase and not clause.negated for group in parsed.groups for clause in group):
+        return None
+    unquoted = ParsedQuery(groups=[[replace(clause, phrase=False) if clause.phrase and not clause.negated else clause
+                                    for clause in group] for group in parsed.groups])
+    backend = search_backend()
+    if backend.count(QueryCompiler().compile(unquoted), filters) <= found:
+        return None
+    return unquoted.as_text()

@@ -1,0 +1,92 @@
+"""Relaxed matching ("minimum should match"), questions and the unquoted suggestion for a rare phrase."""
+import pytest
+
+from search.query import QueryCompiler, parse_query, should_match
+from search.selectors import SearchParams, reply_search
+from search.synonyms import forget_synonyms
+from tests.search.archive_texts import ingest_replies
+
+
+@pytest.fixture(autouse=True)
+def fresh_synonyms():
+    forget_synonyms()
+    yield
+    forget_synonyms()
+
+
+def search(q: str, *, include_drafts: bool = False):
+    """The results, and every hit as the page's last page shows them: those holding every word, then the supplement."""
+    results = reply_search(params=SearchParams(q=q), include_drafts=include_drafts)
+    return results, results[0 : results.count()] + results.supplement
+
+
+def test_should_match_is_every_word_up_to_two_then_three_quarters():
+    assert [should_match(count) for count in (1, 2, 3, 4, 5, 8)] == [1, 2, 2, 3, 3, 6]
+    assert should_match(2, question=True, nothing_found=True) == 1
+    assert should_match(2, question=True) == 2 and should_match(2, nothing_found=True) == 2
+
+
+def test_documents_with_every_word_rank_first_then_those_with_most(ingest):
+    replies = ingest_replies(ingest, "route_school", "route_only", "hawkers")
+    results, hits = search("公交 线路 学校")
+    assert [hit.reply_id for hit in hits] == [replies["route_school"].pk, replies["route_only"].pk]
+    assert results.count() == 1 and len(results.supplement) == 1
+    strict, relaxed = hits
+    assert not strict.relaxed and strict.missing_words == []
+    assert relaxed.relaxed and relaxed.first_relaxed and relaxed.missing_words == ["学校"]
+
+
+def test_no_supplement_when_enough_documents_hold_every_word(ingest, monkeypatch):
+    ingest_replies(ingest, "route_school", "route_only")
+    monkeypatch.setattr("search.selectors.RELAX_BELOW", 1)
+    results, hits = search("公交 线路 学校")
+    assert results.supplement == [] and len(hits) == 1
+
+
+def test_a_quoted_phrase_and_a_plus_word_stay_strict(ingest):
+    ingest_replies(ingest, "route_school", "route_only")
+    assert search('"公交 线路 学校"')[0].count() == 0
+    results, hits = search("公交 线路 +学校")
+    assert [hit.missing_words for hit in hits] == [[]] and results.supplement == []
+    assert QueryCompiler().relaxed(parse_query('"公交线路" "学校"')) is None
+
+
+def test_relaxed_hits_keep_drafts_hidden(ingest):
+    ingest_replies(ingest, "route_school")
+    draft = ingest_replies(ingest, "route_only", publish=False)["route_only"]
+    _, public = search("公交 线路 学校")
+    assert draft.pk not in {hit.reply_id for hit in public}
+    _, staff = search("公交 线路 学校", include_drafts=True)
+    assert draft.pk in {hit.reply_id for hit in staff}
+
+
+def test_a_question_drops_its_frame_and_finds_its_content_words(ingest):
+    replies = ingest_replies(ingest, "school_entry", "route_only")
+    for question in ("请问小学入学需要什么条件", "小学入学条件是什么呢", "小学入学怎么办理"):
+        _, hits = search(question)
+        assert hits and hits[0].reply_id == replies["school_entry"].pk, question
+    # 报名 is in no document: a question still finds the one holding its other content word;
+    # two words that are not a question stay strict.
+    results, hits = search("入学怎么报名")
+    assert results.count() == 0 and [hit.reply_id for hit in hits] == [replies["school_entry"].pk]
+    assert hits[0].missing_words == ["报名"]
+    assert search("入学 报名")[1] == []
+
+
+def test_the_page_strikes_through_the_missing_words(client, ingest):
+    ingest_replies(ingest, "route_school", "route_only")
+    page = client.get("/search/", {"q": "公交 线路 学校"}).content.decode()
+    assert "以下结果未包含全部检索词" in page
+    assert "<s>学校</s>" in page
+    assert page.index("延伸101路") < page.index("以下结果未包含全部检索词") < page.index("优化809路")
+
+
+def test_a_rare_phrase_is_offered_unquoted(client, ingest):
+    ingest_replies(ingest, "route_school", "route_only")
+    results = reply_search(params=SearchParams(q='"公交车线路延伸"'))
+    assert results.count() == 0 and results.unquoted_suggestion == "公交车线路延伸"
+    assert reply_search(params=SearchParams(q="公交车线路延伸")).count() == 1
+    # A phrase that finds enough, or finds as much unquoted, is offered nothing.
+    assert reply_search(params=SearchParams(q='"公交线路"')).unquoted_suggestion is None
+    page = client.get("/search/", {"q": '"公交车线路延伸"'}).content.decode()
+    assert "去掉引号检索" in page
