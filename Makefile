@@ -34,6 +34,17 @@ test: setup
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# A development OpenSearch cluster (docs/scale.md), started in the background from the launcher in
+# search/opensearch/node/ (Maven builds it on first use). `make opensearch OPENSEARCH_NODES=2` for two.
+# Run again, it finds the running cluster; stop it with `scripts/opensearch_cluster.py stop`.
+OPENSEARCH_NODES ?= 1
+.PHONY: opensearch
+opensearch:
+	@url=$$($(PYTHON) scripts/opensearch_cluster.py start --nodes $(OPENSEARCH_NODES) --data var/opensearch) && \
+	echo "OpenSearch answers at $$url (logs: var/opensearch/node-*/node.log)." && \
+	echo "Point the archive at it:  SEARCH_BACKEND=opensearch OPENSEARCH_URL=$$url make run" && \
+	echo "Stop it:                  $(PYTHON) scripts/opensearch_cluster.py stop --data var/opensearch"
+
 setup: $(VENV)/.installed var/secret_key node_modules/.installed
 	@bash scripts/install_system_packages.sh
 	@bash scripts/ensure_postgres.sh

@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from replies.ingest.archive import is_zip_batch
 from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, UploadBatch
 from replies.services import (
+    INGEST_STATUS_LABELS,
     IngestOutcome,
     reply_delete,
     reply_ingest_upload,
@@ -40,10 +42,6 @@ class SourceFileInline(admin.TabularInline):
         return False
 
 
-UPLOAD_STATUS_LABELS = {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
-                        IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"}
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -59,7 +57,8 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="文件", help_text="可一次选择多个文件，或上传一个 .zip 压缩包")
+    # Empty files pass the form: the ingest service refuses each on its own, naming it, and takes the others.
+    files = MultipleFileField(label="文件", help_text="可一次选择多个文件，或上传一个 .zip 压缩包", allow_empty_file=True)
     publish = forms.BooleanField(label="直接发布（否则存为草稿，审核后再发布）", required=False)
 
 
@@ -158,7 +157,7 @@ class ReplyAdmin(admin.ModelAdmin):
             "outcomes": outcomes,
             "batches": batches,
             "opts": self.model._meta,
-            "status_labels": UPLOAD_STATUS_LABELS,
+            "status_labels": INGEST_STATUS_LABELS,
         }
         return TemplateResponse(request, "admin/replies/reply/upload.html", context)
 
@@ -178,7 +177,7 @@ class ReplyAdmin(admin.ModelAdmin):
             "outcomes": outcomes,
             "failed": sum(outcome["status"] == IngestOutcome.REFUSED for outcome in outcomes),
             "opts": self.model._meta,
-            "status_labels": UPLOAD_STATUS_LABELS,
+            "status_labels": INGEST_STATUS_LABELS,
         }
         return TemplateResponse(request, "admin/replies/reply/upload_batch.html", context)
 
@@ -242,10 +241,19 @@ class CitedDocumentAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """The upload and publication log: read-only for everyone."""
 
-    list_display = ["created_at", "action", "reply_label", "filename", "user", "detail"]
+    list_display = ["created_at", "action", "reply_link", "filename", "user", "detail"]
     list_filter = ["action", "created_at"]
+    list_select_related = ["reply", "user"]
     search_fields = ["reply_label", "filename", "detail", "user__username"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="答复", ordering="reply_label")
+    def reply_link(self, event: AuditEvent) -> str:
+        """The reply's review page (its label alone once the reply is deleted)."""
+        if event.reply_id is None:
+            return event.reply_label or "—"
+        return format_html('<a href="{}">{}</a>', reverse("replies:review_reply", args=[event.reply_id]),
+                           event.reply_label or f"第 {event.reply_id} 号")
 
     def has_add_permission(self, request):
         return False

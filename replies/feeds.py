@@ -16,9 +16,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from replies.models import Reply, Topic
 from replies.selectors import reply_in_order, reply_public_list, signer_has_replies
@@ -26,6 +29,7 @@ from search.forms import search_params_from_query
 from search.selectors import SearchParams, reply_search
 
 FEED_SIZE = 30
+FEED_STYLESHEET = "feeds/atom.xsl"
 SUMMARY_CHARS = 200
 # Outside XML 1.0's Char production: C0 controls except tab, line feed and carriage return; surrogates;
 # U+FFFE and U+FFFF.
@@ -47,7 +51,14 @@ class ArchiveAtomFeed(Atom1Feed):
     def write(self, outfile, encoding):
         self.feed = {name: xml_safe(value) for name, value in self.feed.items()}
         self.items = [{name: xml_safe(value) for name, value in item.items()} for item in self.items]
-        super().write(outfile, encoding)
+        # Atom1Feed.write, with the stylesheet that shows the feed as a page when a browser opens it.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.processingInstruction("xml-stylesheet", f'type="text/xsl" href="{static(FEED_STYLESHEET)}"')
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
@@ -61,6 +72,15 @@ class ReplyFeed(Feed):
     feed_type = ArchiveAtomFeed
     language = "zh-CN"
     author_name = "答复档案"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Browsers show application/atom+xml as raw text and apply the stylesheet only to XML they render as a
+        # document: a browser opening a page (it asks for text/html) gets the same feed as application/xml.
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        return response
 
     def item_title(self, reply: Reply) -> str:
         return f"{reply.doc_number} {reply.title}" if reply.doc_number else reply.title

@@ -16,13 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_CN_NUMERAL = "一二三四五六七八九十"
-_HEADING_PATTERNS = (
-    (1, re.compile(rf"^\s*(?P<label>(?P<n>[{_CN_NUMERAL}]{{1,3}})\s*、)\s*")),
-    (2, re.compile(rf"^\s*(?P<label>[（(]\s*(?P<n>[{_CN_NUMERAL}]{{1,3}})\s*[）)])\s*[、，,]?\s*")),
-    # "1.36亿元" is a number, not a heading: the dot must not be followed by a digit.
-    (3, re.compile(r"^\s*(?P<label>(?P<n>\d{1,2})\s*(?:[.．](?!\d)|、))\s*")),
-)
+from replies.ingest.chinese import chinese_numeral_value, section_number  # noqa: F401  (chinese_numeral_value re-exported)
+
 _SENTENCE_END_RE = re.compile(r"[。；;：:！!？?]")
 MAX_TITLE_CHARS = 40
 
@@ -46,31 +41,13 @@ def paragraph_anchor(index: int) -> str:
     return f"p{index + 1}"
 
 
-def chinese_numeral_value(numeral: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十一 → 21; None for anything else."""
-    digits = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-    if not numeral or any(c not in digits and c != "十" for c in numeral) or numeral.count("十") > 1:
-        return None
-    if "十" not in numeral:
-        return digits[numeral] if len(numeral) == 1 else None
-    tens, _, units = numeral.partition("十")
-    if len(tens) > 1 or len(units) > 1:
-        return None
-    return (digits[tens] if tens else 1) * 10 + (digits[units] if units else 0)
-
-
 def heading_of(paragraph: str) -> tuple[int, int, str, str] | None:
     """(level, number, label, title) when the paragraph starts with a section number, else None."""
-    for level, pattern in _HEADING_PATTERNS:
-        m = pattern.match(paragraph)
-        if not m:
-            continue
-        number = int(m["n"]) if level == 3 else chinese_numeral_value(m["n"])
-        rest = paragraph[m.end():].strip()
-        if number is None or not rest:
-            return None
-        return level, number, re.sub(r"\s+", "", m["label"]), _title(rest)
-    return None
+    found = section_number(paragraph)
+    if found is None:
+        return None
+    level, number, label, rest = found
+    return level, number, label, _title(rest)
 
 
 def _title(text: str) -> str:

@@ -63,6 +63,11 @@ class IngestOutcome:
         }[self.status]
 
 
+# How pages name each outcome (the admin's upload, the review upload and their batch pages).
+INGEST_STATUS_LABELS = {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
+                        IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"}
+
+
 def reply_ingest_upload(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> list[IngestOutcome]:
     """Take one upload into the archive: a single file, or a .zip of files each taken on its own."""
     if not is_zip_batch(content):

@@ -39,4 +39,11 @@ urlpatterns = [
     path("search/export.json", limit_search(views.search_export_json), name="search_export_json"),
     path("search/export.xlsx", limit_search(views.search_export_xlsx), name="search_export_xlsx"),
     path("exports/archive.jsonl", limit_api(views.archive_jsonl), name="archive_jsonl"),
+    path("r/<int:pk>/", views.reply_short_link, name="reply_short_link"),
+    path("feeds/", views.feeds_help, name="feeds_help"),
+    # Staff only: the review inbox, one draft beside its original, uploads.
+    path("review/", views.review_inbox_page, name="review_inbox"),
+    path("review/<int:pk>/", views.review_reply, name="review_reply"),
+    path("review/upload/", views.review_upload, name="review_upload"),
+    path("review/upload/batch/<int:pk>/", views.review_upload_batch, name="review_upload_batch"),
 ]

@@ -1,6 +1,9 @@
 import logging
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -14,9 +17,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from django.utils.http import content_disposition_header, urlencode
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
+from replies.charts import (
+    CHART_MAX_ROWS,
+    archive_statistics_charts,
+    statistics_by_month,
+    statistics_by_organ,
+    undated_counts,
+)
 from replies.exports import (
     EXPORT_CAP,
     XLSX_CONTENT_TYPE,
@@ -26,8 +35,23 @@ from replies.exports import (
     search_results_json,
 )
 from replies.health import archive_health
-from replies.models import CitedDocument, Reply, SourceFile, Topic
+from replies.ingest.archive import is_zip_batch
+from replies.models import CitedDocument, Reply, SourceFile, Topic, UploadBatch
 from replies.outline import outline_text
+from replies.reading import download_filename, numbered_matches, page_description
+from replies.review import (
+    UPLOAD_FORMATS,
+    REVIEW_FIELDS,
+    ReviewForm,
+    review_damage,
+    review_get,
+    review_inbox,
+    review_low_confidence,
+    review_low_confidence_labels,
+    review_next,
+    review_original_text,
+    review_sources,
+)
 from replies.selectors import (
     BROWSE_FILTERS,
     archive_overview,
@@ -45,6 +69,16 @@ from replies.selectors import (
     reply_list,
     reply_public_list,
     reply_versions,
+)
+from replies.services import (
+    INGEST_STATUS_LABELS,
+    IngestOutcome,
+    reply_ingest_file,
+    reply_publish,
+    reply_save,
+    reply_unpublish,
+    upload_batch_advance,
+    upload_batch_start,
 )
 from search.forms import FilterForm, search_params_from_query
 from search.query import parse_query
@@ -107,23 +141,38 @@ def reply_detail(request, pk: int):
         reply = reply_get(user=request.user, pk=pk)
     except Reply.DoesNotExist:
         raise Http404("没有这份答复，或它尚未发布。") from None
-    highlight_terms = parse_query(request.GET.get("q", "")).highlight_terms()
+    query = request.GET.get("q", "")
+    highlight_terms = parse_query(query).highlight_terms()
     text = outline_text(reply.body)
+    marked, match_count = numbered_matches([paragraph.text for paragraph in text.paragraphs], highlight_terms)
     permalink = request.build_absolute_uri(_reply_permalink(reply))
     context = {
         "reply": reply,
-        "paragraphs": text.paragraphs,
+        "paragraphs": list(zip(text.paragraphs, marked)),
         "outline": text.outline,
         "permalink": permalink,
         "permalink_text": uri_to_iri(permalink),
+        "short_link": request.build_absolute_uri(reverse("replies:reply_short_link", args=[reply.pk])),
+        "description": page_description(reply),
         "highlight_terms": highlight_terms,
-        "query": request.GET.get("q", ""),
+        "match_count": match_count,
+        "query": query,
         "related": reply_related(reply=reply, include_drafts=request.user.is_staff),
         "citations": reply_citations(user=request.user, reply=reply),
         "show_internal": request.user.is_staff,
         "versions": reply_versions(user=request.user, reply=reply),
     }
     return render(request, "replies/reply_detail.html", context)
+
+
+@require_safe
+def reply_short_link(request, pk: int):
+    """/r/12/: the short address to paste into a message."""
+    try:
+        reply = reply_get(user=request.user, pk=pk)
+    except Reply.DoesNotExist:
+        raise Http404("没有这份答复，或它尚未发布。") from None
+    return redirect(reply)
 
 
 def _reply_permalink(reply: Reply) -> str:
@@ -159,7 +208,17 @@ def reply_by_doc_number_parts_redirect(request, year: int, issuer: str, serial: 
 @require_safe
 def statistics(request):
     archive = archive_statistics(user=request.user)
-    context = {"statistics": archive, "charts": archive_statistics_charts(archive), "chart_max_rows": CHART_MAX_ROWS}
+    by_organ = statistics_by_organ(user=request.user)
+    by_month = statistics_by_month(user=request.user)
+    context = {
+        "statistics": archive,
+        "undated": undated_counts(archive),
+        "by_organ": by_organ,
+        "by_month": by_month,
+        "dated_total": sum(month.count for month in by_month),
+        "charts": archive_statistics_charts(archive, by_organ=by_organ, by_month=by_month),
+        "chart_max_rows": CHART_MAX_ROWS,
+    }
     return render(request, "replies/statistics.html", context)
 
 
@@ -228,6 +287,7 @@ def robots_txt(request):
         # Searches and downloads are endless variations of the pages the sitemap lists.
         "Disallow: /search/",
         "Disallow: /exports/",
+        "Disallow: /review/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
@@ -263,7 +323,8 @@ def source_download(request, pk: int, source_pk: int):
     except FileNotFoundError:
         logger.error("original file %s of source %s is missing from storage", source.file.name, source.pk)
         raise Http404("这个原始文件在存储中缺失，已记录在日志中；管理员可用 check_originals 命令列出缺失的文件。") from None
-    return FileResponse(stored, as_attachment=True, filename=source.filename, content_type=source.content_type)
+    return FileResponse(stored, as_attachment=True, filename=download_filename(reply, source),
+                        content_type=source.content_type)
 
 
 @require_safe
@@ -273,3 +334,131 @@ def healthz(request):
                             json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- review: the staff's inbox of drafts, one draft beside its original, uploads -------------------------------
+
+REVIEW_PER_PAGE = 50
+CAN_CHANGE = "replies.change_reply"
+CAN_UPLOAD = "replies.add_reply"
+
+
+@staff_member_required
+@require_safe
+def review_inbox_page(request):
+    page = Paginator(review_inbox(), REVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    for reply in page:
+        reply.low_confidence_labels = review_low_confidence_labels(reply)
+    return render(request, "replies/review_inbox.html", {
+        "page": page, "can_change": request.user.has_perm(CAN_CHANGE), "can_upload": request.user.has_perm(CAN_UPLOAD),
+    })
+
+
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_reply(request, pk: int):
+    """One reply beside its original: correct its fields, then publish it (or take it back), then the next."""
+    try:
+        reply = review_get(pk=pk)
+    except Reply.DoesNotExist:
+        raise Http404("没有这份答复。") from None
+    can_change = request.user.has_perm(CAN_CHANGE) and not reply.is_superseded
+    form = ReviewForm(request.POST if request.method == "POST" else None, instance=reply)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("没有修改答复的权限。")
+        action = request.POST.get("action", "save")
+        if action == "unpublish":
+            reply_unpublish(reply=reply, user=request.user)
+            messages.success(request, "已退回为草稿，不再对公众显示。")
+            return redirect("replies:review_reply", reply.pk)
+        if form.is_valid():
+            changed = [form.fields[name].label for name in form.changed_data]
+            if changed:
+                reply = reply_save(reply=form.save(commit=False), user=request.user)
+            if action == "publish":
+                following = review_next(after=reply)
+                published = reply_publish(reply=reply, user=request.user)
+                messages.success(request, f"已发布：{published}" + (f"（修改了{'、'.join(changed)}）" if changed else ""))
+                return redirect("replies:review_reply", following.pk) if following else redirect("replies:review_inbox")
+            messages.success(request, f"已保存，修改了：{'、'.join(changed)}。" if changed else "没有修改。")
+            return redirect("replies:review_reply", reply.pk)
+    original = review_original_text(reply)
+    labels = [(name, str(Reply._meta.get_field(name).verbose_name)) for name in REVIEW_FIELDS if name != "body"]
+    lines, sources = review_sources(original.text, reply, [*labels, ("addressees", "答复对象")])
+    low_confidence = review_low_confidence(reply)
+    context = {
+        "reply": reply,
+        "form": form,
+        "fields": [(form[name], sources.get(name), low_confidence.get(name)) for name in REVIEW_FIELDS],
+        "addressees_source": sources["addressees"],
+        "original": original,
+        "lines": lines,
+        "low_confidence": low_confidence,
+        "damage": review_damage(reply),
+        "next": review_next(after=reply),
+        "can_change": can_change,
+    }
+    return render(request, "replies/review_reply.html", context, status=400 if form.errors else 200)
+
+
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_upload(request):
+    """Files in, each with its own outcome: an empty or unreadable file never stops the others. A .zip is
+    ingested in pieces on its progress page."""
+    can_upload = request.user.has_perm(CAN_UPLOAD)
+    outcomes, batches = [], []
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied("没有上传权限。")
+        publish = request.POST.get("publish") == "on"
+        uploads = request.FILES.getlist("files")
+        for upload in uploads:
+            content = upload.read()
+            if is_zip_batch(content):
+                started = upload_batch_start(content=content, filename=upload.name, uploaded_by=request.user,
+                                             publish=publish)
+                (batches if isinstance(started, UploadBatch) else outcomes).append(started)
+            else:
+                outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=request.user,
+                                                  publish=publish))
+        if len(batches) == 1 and not outcomes:
+            return redirect("replies:review_upload_batch", batches[0].pk)
+        if not uploads:
+            messages.error(request, "没有选择文件。")
+    return render(request, "replies/review_upload.html", {
+        "can_upload": can_upload,
+        "formats": UPLOAD_FORMATS,
+        "max_bytes": settings.MAX_UPLOAD_BYTES,
+        "outcomes": outcomes,
+        "failed": sum(outcome.failed for outcome in outcomes),
+        "batches": batches,
+        "status_labels": INGEST_STATUS_LABELS,
+    })
+
+
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_upload_batch(request, pk: int):
+    """A .zip's progress: each request ingests members for a while, and the page asks for the next piece."""
+    if not request.user.has_perm(CAN_UPLOAD):
+        raise PermissionDenied("没有上传权限。")
+    batch = get_object_or_404(UploadBatch, pk=pk)
+    if not batch.finished:
+        batch = upload_batch_advance(batch=batch, seconds=settings.UPLOAD_BATCH_SECONDS)
+    return render(request, "replies/review_upload_batch.html", {
+        "batch": batch,
+        "outcomes": batch.outcomes,
+        "failed": sum(outcome["status"] == IngestOutcome.REFUSED for outcome in batch.outcomes),
+        "status_labels": INGEST_STATUS_LABELS,
+    })
+
+
+@require_safe
+def feeds_help(request):
+    """What the Atom links are and how to subscribe (feeds themselves are styled by static/feeds/atom.xsl)."""
+    return render(request, "replies/feeds_help.html")

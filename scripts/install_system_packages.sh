@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the archive and its tests use: PostgreSQL (server and client tools; ensure_postgres.sh
-# starts a cluster), Chromium and a CJK font for the browser
+# starts a cluster), Java 17 and Maven (real OpenSearch nodes from Maven Central's jars, docs/scale.md), Chromium and a CJK font for the browser
 # tests, Tesseract for OCR of scans, LibreOffice Writer (headless, ~260 MB) to convert .doc/.wps,
 # wrk for the benchmark's throughput (a C load generator: a Python one would take the CPU it measures).
 # Installed only when missing and only when running as root.
 set -euo pipefail
-packages=(postgresql chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui wrk)
+packages=(postgresql openjdk-17-jdk-headless maven chromium fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -5,32 +5,15 @@ phrase queries; here a position is the token's sequence number. Words are jieba'
 mode (no overlapping search-mode pieces); the sub-word field holds overlapping character
 bigrams so that any substring of two or more characters can be found (工信 in 常工信复).
 """
-import logging
 import re
-from pathlib import Path
 
-import jieba
 from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
 
+from replies.ingest.chinese import CJK_IDEOGRAPHS as CJK_CHARACTERS
+from replies.ingest.segmentation import DOMAIN_DICTIONARY, configure_jieba, jieba_tokenizer  # noqa: F401  (re-exported)
+
 WORD_CHARACTER = re.compile(r"\w", re.UNICODE)
-CJK_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SUBWORD_RUNS = re.compile(rf"(?P<cjk>[{CJK_CHARACTERS}]+)|(?P<other>[^\W_{CJK_CHARACTERS}]+)")
-DOMAIN_DICTIONARY = Path(__file__).resolve().parent / "data" / "domain_words.txt"
-
-
-def configure_jieba(cache_dir: str) -> None:
-    """Keep jieba's dictionary cache in the project's folder instead of the system's temp dir."""
-    Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = cache_dir
-    jieba.setLogLevel(logging.WARNING)
-
-
-def jieba_tokenizer() -> jieba.Tokenizer:
-    """The process-wide jieba tokenizer, its dictionary loaded once (gunicorn preloads it)."""
-    if not jieba.dt.initialized:
-        jieba.dt.initialize()
-        jieba.dt.load_userdict(str(DOMAIN_DICTIONARY))
-    return jieba.dt
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:

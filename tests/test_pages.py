@@ -238,8 +238,9 @@ def test_statistics_page_draws_charts_beside_tables(client, seeds):
     response = client.get("/stats/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.count("<svg") == 4 and page.count('role="img"') == 4
-    assert page.count("<table") == 4 and page.count("<caption>") == 4
+    # per year and kind, session, topic, signer, 发布机构 and month
+    assert page.count("<svg") == 6 and page.count('role="img"') == 6
+    assert page.count("<table") == 6 and page.count("<caption>") == 6
     assert 'scope="col"' in page and 'scope="row"' in page
     assert "<script" not in page
     signer = seeds["000"].signer

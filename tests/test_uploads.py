@@ -222,3 +222,20 @@ def test_a_large_zip_is_ingested_in_pieces_that_each_commit_with_progress(
     assert not default_storage.exists(batch.archive.name), "the staged copy goes once every member is stored"
     again = client.get(response.url)
     assert again.status_code == 200 and Reply.objects.count() == 5
+
+
+def test_an_empty_file_in_an_admin_upload_is_refused_by_name_and_the_others_taken(
+    client, db, search_index, django_capture_on_commit_callbacks
+):
+    admin = User.objects.create_superuser("admin", password="a-long-test-password")
+    client.force_login(admin)
+    good = io.BytesIO(seed_path("000").read_bytes())
+    good.name = "000.txt"
+    empty = io.BytesIO(b"")
+    empty.name = "empty.txt"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:replies_reply_upload"), {"files": [empty, good]})
+    page = response.content.decode()
+    assert response.status_code == 200 and "empty.txt" in page and "文件为空" in page
+    assert "处理 2 个文件，失败 1 个" in page
+    assert Reply.objects.count() == 1

@@ -43,7 +43,7 @@ def test_detail_shows_metadata_and_highlights_search_terms(client, seeds):
     assert response.status_code == 200
     for value in ["常工信复〔2021〕第22号", "张志强", "余亮明", "85681275", "市人大代表工委", "朱红代表"]:
         assert value in page
-    assert "<mark>石墨烯</mark>" in page
+    assert '<mark id="m1">石墨烯</mark>' in page
 
 
 def test_original_download_is_byte_identical(client, seeds):

@@ -20,13 +20,11 @@ import re
 import unicodedata
 from collections import Counter
 
+from replies.ingest.chinese import CJK, SPACE, WIDE, WIDE_PUNCT, is_heading  # noqa: F401  (CJK, WIDE_PUNCT re-exported)
+
 # --- character classes -----------------------------------------------------------------
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
-# CJK symbols and punctuation, full-width forms, general punctuation (quotes “” ‘’, —, …).
-WIDE_PUNCT = "\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
-WIDE = CJK + WIDE_PUNCT
-SPACE = " \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+# (CJK, WIDE_PUNCT, WIDE and SPACE live in replies.ingest.chinese and are imported above.)
 
 # --- patterns --------------------------------------------------------------------------
 
@@ -63,16 +61,6 @@ _MID_CLAUSE_END = "，,、"
 # starting with one of these is a number cut from its unit ("工业设计中心 8" / "家").
 _NUMBER_UNITS = "年月日号家个项条件元万亿次名人户所座台套批期%倍度天岁"
 
-_HEADING_RE = re.compile(
-    r"""^(?:
-        第?[一二三四五六七八九十百]+[、．.，,]           # 一、 第一，
-      | [（(][一二三四五六七八九十百\d]+[）)]            # （一） (1)
-      | \d{1,2}(?:\.\d{1,2})*[、．.]                    # 1、 1. 1.2.
-      | [①-⑳]
-      | 第[一二三四五六七八九十百\d]+[章节条部分]
-    )""",
-    re.VERBOSE,
-)
 _LABEL_RE = re.compile(
     r"^(?:签发人|签发|经办人|承办人|联系人|联系电话|电话|联系方式|抄送|抄报|主送|附件|"
     r"信息名称|索引号|主题分类|体裁分类|组配分类|文件编号|产生日期|成文日期|发布机构|发布日期|"
@@ -92,7 +80,6 @@ _ORGAN_LINE_RE = re.compile(
 )
 _CLOSING_FORMULA_RE = re.compile(r"^(?:特此|此复|专此|以上答复|感谢)")
 
-_HEADING_MAX_CHARS = 40
 # A fragment at least this wide (a CJK character counts 2) is taken to be cut by a page
 # break when it ends without punctuation; a heading or title that short is left alone.
 _LONG_FRAGMENT_WIDTH = 40
@@ -126,14 +113,6 @@ def ends_sentence(line: str) -> bool:
         return bool(inner) and inner[-1] in _SENTENCE_END
     # An ASCII full stop, unless it is part of a number or list marker ("1.").
     return line[-1] == "." and len(line) > 1 and not line[-2].isdigit()
-
-
-def is_heading(line: str) -> bool:
-    return (
-        len(line) <= _HEADING_MAX_CHARS
-        and bool(_HEADING_RE.match(line))
-        and not any(c in line for c in "。！？；!?;")
-    )
 
 
 def is_page_number(line: str) -> bool:

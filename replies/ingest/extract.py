@@ -3,20 +3,14 @@
 Pure functions, no Django. :func:`extract_fields` takes text that has already been through
 :func:`replies.ingest.cleanup.repair_pdf_artifacts` and returns :class:`ReplyFields`.
 
-A reply has a fairly fixed shape, which the extraction follows:
-
-    [metadata block of a web page: 信息名称/索引号/主题分类/…]   (web copies only)
-    常州市工业和信息化局文件                                    letterhead
-    常工信复〔2021〕第22号                                     doc number
-    关于对常州市十六届人大五次会议代表建议第099号的答复          title (one or two lines)
-    朱红代表：                                                 salutation
-    …提出的《关于…的建议》收悉…                                 body
-    常州市工业和信息化局 / 2021年5月20日                        sign-off, date
-    签发人：… 经办人：… 联系电话：… 抄送：…                     labelled footer
-
-Everything before the salutation is the header; field extraction looks for each field
-in the part of the document where it is printed, so that numbers and names quoted in
-the body are not mistaken for the reply's own.
+The text is first read as a layout (:mod:`replies.ingest.layout`, after GB/T 9704: 版头,
+标题, 主送, 正文, 署名, 成文日期, 附注, 版记, with the web page's furniture and metadata
+table around them). Each field is then read from candidates found in the element where the
+standard prints it, and scored by several cues: the element, a label, the value's pattern,
+its position and, for names, jieba's part of speech. Every field gets a confidence in
+[0, 1] (``ReplyFields.field_confidence``): 1.0 for a value read from its own element in the
+standard form, lower for a value taken from a weaker cue, and for an empty field how sure
+we are that the document really has none.
 """
 from __future__ import annotations
 
@@ -24,7 +18,35 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from replies.ingest.cleanup import CJK, is_heading
+from replies.ingest.chinese import CJK, CJK_IDEOGRAPHS, DATE_RE, has_name_shape, parse_bare_date, parse_date, starts_with_surname
+from replies.ingest.docnumbers import (  # noqa: F401  (re-exported: the established import path)
+    DOC_NUMBER_RE,
+    DocNumber,
+    doc_number_from_match,
+    doc_number_key,
+    doc_number_mentions,
+    find_doc_numbers,
+    parse_doc_number,
+)
+from replies.ingest.furniture import (
+    breadcrumb_tail,
+    is_breadcrumb,
+    is_furniture_line,
+    holds_furniture,
+    is_furniture_word,
+    is_menu_text,
+    strip_leading_furniture,
+)
+from replies.ingest.layout import (
+    ORGAN_LINE_RE,
+    ORGAN_SUFFIX,
+    Layout,
+    doc_number_in,
+    is_date_line,
+    read_layout,
+    split_cells,
+)
+from replies.ingest.segmentation import pos_tags
 
 # --- result types ----------------------------------------------------------------------
 
@@ -35,23 +57,14 @@ KIND_OTHER = "other"
 ROLE_DELEGATE = "delegate"
 ROLE_MEMBER = "member"
 
+# Below this a field is shown to an admin as "to check".
+LOW_CONFIDENCE = 0.6
+
 
 @dataclass(frozen=True)
 class Addressee:
     name: str
     role: str  # "delegate" (代表), "member" (委员), or "" unknown
-
-
-@dataclass(frozen=True)
-class DocNumber:
-    text: str  # as printed, brackets normalised to 〔〕 and spaces removed
-    issuer: str  # "常工信复", "国办函"; "" when a query gives only 〔2021〕47号
-    year: int
-    serial: str  # digits as printed: "22", "082"
-
-    @property
-    def key(self) -> str:
-        return doc_number_key(self.issuer, self.year, self.serial)
 
 
 @dataclass
@@ -74,301 +87,415 @@ class ReplyFields:
     date: datetime.date | None = None
     year: int | None = None
     body: str = ""
+    # field name → confidence in [0, 1] for the fields above except body, year and the
+    # metadata-table ones (index_number, subject_category, genre).
+    field_confidence: dict[str, float] = field(default_factory=dict)
+
+    def low_confidence_fields(self, threshold: float = LOW_CONFIDENCE) -> list[str]:
+        return [name for name, confidence in self.field_confidence.items() if confidence < threshold]
 
 
-# --- document numbers ------------------------------------------------------------------
+# --- names -----------------------------------------------------------------------------
 
-_OPEN_BRACKETS = "〔[(（【［〈"
-_CLOSE_BRACKETS = "〕])）】］〉"
-
-DOC_NUMBER_RE = re.compile(
-    rf"(?P<issuer>[{CJK}A-Za-z]{{0,10}}?)\s*"
-    rf"[{re.escape(_OPEN_BRACKETS)}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{re.escape(_CLOSE_BRACKETS)}]\s*"
-    r"(?P<di>第)?\s*(?P<serial>\d{1,5})\s*号"
+_ROLES = {"代表": ROLE_DELEGATE, "委员": ROLE_MEMBER}
+_LIST_SEP_RE = re.compile(r"[、，,；;/]\s*")
+# "周桂英等代表", "周桂英等5位代表", "余秀华9名代表", "欧阿玺(等)代表", "王小明同志", "（第三组）".
+_NAME_NOISE_RE = re.compile(
+    r"[（(]等[）)]|等?(?:[\d一二两三四五六七八九十]+(?:位|名|人))|等$|(?:同志|先生|女士|老师)$|[（(].*?[）)]"
 )
-# Words that run into an issuer when a doc number is quoted in a sentence ("印发了常办电〔…").
-_ISSUER_NOISE_WORDS = r"(?:根据|依据|按照|印发了?|下发了?|出台了?|转发了?|发布了?|制定了?|文号|见|即|和|与|及|或|的|是|为)"
-_ISSUER_NOISE_RE = re.compile(rf"^.*?{_ISSUER_NOISE_WORDS}(?=.{{2,}})")
-_ISSUER_ONLY_NOISE_RE = re.compile(rf"{_ISSUER_NOISE_WORDS}$")
-
-
-def _doc_number_from_match(m: re.Match[str]) -> DocNumber:
-    issuer = m["issuer"]
-    while (stripped := _ISSUER_NOISE_RE.sub("", issuer)) != issuer:
-        issuer = stripped
-    if _ISSUER_ONLY_NOISE_RE.search(issuer):
-        issuer = ""
-    di = m["di"] or ""
-    text = f"{issuer}〔{m['year']}〕{di}{m['serial']}号"
-    return DocNumber(text=text, issuer=issuer, year=int(m["year"]), serial=m["serial"])
-
-
-def parse_doc_number(s: str) -> DocNumber | None:
-    """The first document number in `s`, in any bracket style, with or without 第 and spaces."""
-    m = DOC_NUMBER_RE.search(s)
-    return _doc_number_from_match(m) if m else None
-
-
-def find_doc_numbers(text: str) -> list[DocNumber]:
-    """Every document number in `text`, in order (issuer "" when none is printed)."""
-    return [number for _, number in doc_number_mentions(text)]
-
-
-def doc_number_mentions(text: str) -> list[tuple[re.Match[str], DocNumber]]:
-    return [(m, _doc_number_from_match(m)) for m in DOC_NUMBER_RE.finditer(text)]
-
-
-def doc_number_key(issuer: str, year: int, serial: str) -> str:
-    """Canonical key: 常工信复〔2021〕第22号 and 常工信复[2021]22号 give "常工信复|2021|22"."""
-    return f"{issuer}|{year}|{serial.lstrip('0') or '0'}"
-
-
-# --- dates -----------------------------------------------------------------------------
-
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
-_CN_NUM = "〇○零Ｏ一二三四五六七八九十"
-
-_DATE_RE = re.compile(
-    rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_NUM}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,2}})\s*月"
-    rf"\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*日"
-    r"|(?<!\d)(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
+_GROUP_RE = re.compile(
+    r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|工作组|界别|界|委员会|工委|支部|总支|党组|"
+    r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
+    r"(?:市|县|区|省|州)委|党派)(?:中央|市委|省委|区委|县委|州委)?$"
 )
+_ORGAN_NAME_RE = re.compile(rf"^[{CJK}]{{2,30}}{ORGAN_SUFFIX}$")
+_MASKED_NAME_RE = re.compile(rf"^[{CJK_IDEOGRAPHS}][{CJK_IDEOGRAPHS}*＊×xX某]{{1,3}}$")
 
 
-def _cn_number(s: str) -> int:
-    """二〇〇六 → 2006 (digit by digit); 二十一 → 21, 十二 → 12 (with 十)."""
-    if s.isdigit():
-        return int(s)
-    if "十" not in s:
-        return int("".join(str(_CN_DIGITS[c]) for c in s))
-    tens, _, units = s.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+def name_confidence(name: str) -> float:
+    """How much `name` looks like a person's name: shape, surname and jieba's `nr` tag; 0 = not a name."""
+    if not name or is_furniture_word(name):
+        return 0.0
+    if _MASKED_NAME_RE.match(name) and not has_name_shape(name):
+        return 0.7 if starts_with_surname(name) else 0.0  # 许** (masked by the publisher)
+    long_name = bool(re.fullmatch(rf"[{CJK_IDEOGRAPHS}]{{5,6}}", name))
+    if not has_name_shape(name) and not long_name:
+        return 0.0
+    tags = pos_tags(name)
+    tagged_name = bool(tags) and tags[0][1].startswith("nr") and len(tags[0][0]) >= 2
+    if long_name and not (starts_with_surname(name) or tagged_name):
+        return 0.0  # five or six characters: a minority name has a surname or reads as one
+    score = 0.3 if long_name else 0.5
+    if starts_with_surname(name):
+        score += 0.25
+    if tagged_name:
+        score += 0.25
+    elif len(tags) == 1 and tags[0][1][:1] in "nvad" and not starts_with_surname(name):
+        score -= 0.3  # a common word (内容, 分享, 浏览次数), not a name
+    if len(name) == 4 and not starts_with_surname(name):
+        score -= 0.15
+    return max(0.0, min(1.0, score))
 
 
-def parse_date(s: str) -> datetime.date | None:
-    """The first valid date in `s`: 2021年5月20日, 二〇〇六年九月七日, 2020-12-28."""
-    for m in _DATE_RE.finditer(s):
-        try:
-            if m["y"]:
-                return datetime.date(_cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"]))
-            return datetime.date(int(m["iy"]), int(m["im"]), int(m["id"]))
-        except (KeyError, ValueError):
-            continue
-    return None
+def parse_addressees(names: str) -> list[Addressee] | None:
+    """The addressees of a salutation, or None when it does not look like one.
 
-
-# --- labelled fields -------------------------------------------------------------------
-
-# label text → field. Several labels may share one line ("主题分类:其他体裁分类:通知").
-_LABELS = {
-    "信息名称": "info_name",
-    "索引号": "index_number",
-    "主题分类": "subject_category",
-    "体裁分类": "genre",
-    "组配分类": "_",
-    "文件编号": "doc_number",
-    "发文字号": "doc_number",
-    "产生日期": "produced",
-    "成文日期": "written",
-    "发布机构": "publisher",
-    "发布日期": "published",
-    "废止日期": "_",
-    "内容概述": "_",
-    "签发人": "signer",
-    "签发": "signer",
-    "经办人": "handler",
-    "承办人": "handler",
-    "联系人": "handler",
-    "联系电话": "phone",
-    "电话": "phone",
-    "联系方式": "phone",
-    "联系单位及电话": "phone",
-    "抄送": "cc",
-}
-_LABEL_RE = re.compile(
-    "(?P<label>"
-    + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(_LABELS, key=len, reverse=True))
-    + r")\s*[:：]\s*"
-)
-# A mobile number first: the landline pattern would otherwise take its first eight digits.
-_PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)(?:[(（]?0\d{2,3}[)）]?[-－—]?)?\d{7,8}(?:[-－转]\d{1,5})?(?!\d)")
-_NAME_RE = re.compile(rf"[{CJK}·A-Za-z]+")
-_LIST_SEP_RE = re.compile(r"[、，,；;]\s*")
-
-
-def _labelled_values(lines: list[str]) -> dict[str, str]:
-    """Values of the known labels; the first occurrence of each field wins.
-
-    A value runs to the next label on the same line or to the end of the line; a 抄送
-    list that ends with a separator continues on the next line.
+    Each item is a person followed (perhaps after others) by 代表 or 委员, or a group
+    (代表团, 委员小组, 民盟市委, a department): then its role is "".
     """
-    values: dict[str, str] = {}
-    for i, line in enumerate(lines):
-        line = line.lstrip("（(【[")  # "（联系人：周敏，联系电话：…）"
-        matches = list(_LABEL_RE.finditer(line))
-        # Only labels at the start of a line or right after another label's value count,
-        # so "电话" inside a sentence is not taken for a label.
-        if not matches or matches[0].start() != 0:
+    names = re.sub(r"\s+", "", names)
+    names = re.sub(r"^(?:尊敬的?|敬爱的)", "", names)
+    if not names or is_furniture_word(names) or re.match(r"^(?:各位|诸位|你们|您们|全体)", names):
+        return None
+    result: list[Addressee] = []
+    pending: list[str] = []
+    for part in _LIST_SEP_RE.split(names):
+        part = _NAME_NOISE_RE.sub("", part).strip()
+        if not part:
             continue
-        for m, nxt in zip(matches, matches[1:] + [None]):
-            value = line[m.end(): nxt.start() if nxt else len(line)].strip()
-            name = _LABELS[re.sub(r"\s", "", m["label"])]
-            if name == "cc" and not nxt:
-                value = _continue_list(value, lines[i + 1:])
-            values.setdefault(name, value)
-    return values
+        role = ""
+        if part.endswith(("代表", "委员")) and not _GROUP_RE.search(part):
+            role, part = _ROLES[part[-2:]], _NAME_NOISE_RE.sub("", part[:-2]).strip()
+            part = re.sub(r"(?:人大|政协)$", "", part)  # "王刚人大代表"
+        if not part and role and pending:
+            result.extend(Addressee(n, role) for n in pending)
+            pending = []
+            continue
+        if not part:
+            continue
+        if role:
+            if not name_confidence(part) and not re.fullmatch(r"[*＊×]{1,4}", part):
+                return None
+            result.extend(Addressee(n, role) for n in pending + [part])
+            pending = []
+        elif _GROUP_RE.search(part) or _ORGAN_NAME_RE.match(part):
+            if pending:
+                return None
+            result.append(Addressee(part, ""))
+        elif name_confidence(part) > 0:
+            pending.append(part)  # its role word may follow the next names ("王福英、王玉琴委员")
+        else:
+            return None
+    if pending:
+        # Names without a role word are a salutation only if jieba or the surname list agrees.
+        if not all(name_confidence(n) >= 0.75 for n in pending):
+            return None
+        result.extend(Addressee(n, "") for n in pending)
+    return result or None
 
 
-def _continue_list(value: str, following: list[str]) -> str:
-    for line in following:
-        if not value or value[-1] not in "、，,；;":
-            break
-        value += line.strip()
-    return value
+_OPENING_PROPOSERS_RE = re.compile(
+    rf"(?:^|[，,。；;\n])(?P<names>[{CJK}、*＊]{{2,40}}?(?:[（(]等[）)]|等(?:[\d一二两三四五六七八九十]+(?:位|名))?)?(?:代表|委员))"
+    r"(?=提出|所提|在|于|:|：)"
+)
 
 
-def _person(value: str) -> str:
-    m = _NAME_RE.match(value.strip())
-    return m.group(0) if m else ""
+def _is_addressee_list(names: str) -> bool:
+    return parse_addressees(names) is not None
 
 
-def _phone(value: str) -> str:
-    m = _PHONE_RE.search(value)
-    return m.group(0) if m else value.strip()
+_PERSON_RE = re.compile(rf"[{CJK_IDEOGRAPHS}·*＊]+")
 
 
-# "(1份)", "（2）" after a recipient: how many copies it gets, which also ends the item.
-_COPY_COUNT_RE = re.compile(r"\s*[(（]\s*\d+\s*份?\s*[)）]\s*")
+def read_person(value: str) -> tuple[str, float]:
+    """The name at the start of a labelled value ("李  兵", "骆永仙,138…", "张湘平13575075258")."""
+    compact = re.sub(r"\s+", "", value)
+    m = _PERSON_RE.match(compact)
+    if not m:
+        return "", 0.0
+    name = m.group(0)
+    if len(name) > 4:
+        # "杨宏亮潼民发〔2024〕275号": the name run into what follows it; jieba reads where it ends.
+        tags = pos_tags(name)
+        if tags and tags[0][1].startswith("nr") and 2 <= len(tags[0][0]) <= 4:
+            name = tags[0][0]
+    confidence = name_confidence(name)
+    if not confidence and len(name) > 4:
+        # "云南省农业厅畜牧处王瑞欣", "县林业和草原局黑绍刚": a name after its unit.
+        unit = re.match(rf"^.*(?:{ORGAN_SUFFIX}|处|科|室|股|司|组)(?P<name>[{CJK_IDEOGRAPHS}]{{2,4}})$", name)
+        if unit:
+            name = unit["name"]
+            confidence = name_confidence(name) * 0.9
+    return (name, confidence) if confidence > 0 else ("", 0.0)
 
 
-def _cc_list(value: str) -> list[str]:
-    value = _COPY_COUNT_RE.sub("、", value.strip()).rstrip("。.、")
-    return [part.strip() for part in _LIST_SEP_RE.split(value) if part.strip()]
+# --- titles ----------------------------------------------------------------------------
 
-
-# --- document layout -------------------------------------------------------------------
-
-_SALUTATION_RE = re.compile(r"^(?:尊敬的)?(?P<names>[^。；;：:]{2,60})[：:]$")
-_SALUTATION_STOP_RE = re.compile(r"答复|如下|收悉")
+_TITLE_END_RE = re.compile(
+    r"(?:答复|复函|的函|回复|答复函|答复意见|会办意见|办理意见|办理情况|答复摘要|办理单|提案答复|建议答复|意见书|复文|"
+    r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复)(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
+)
+_TITLE_END_IN_TEXT_RE = re.compile(r"(?:答复函|答复意见|答复|复函|的函|回复)")
+_TITLE_TOPIC_RE = re.compile(r"会议|第\s*[A-Za-z]?\d+(?:\.\d+)?\s*号|建议|提案|议案")
+_TITLE_START_RE = re.compile(rf"^(?:[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})?(?:关于|对|就)")
+_TRAILING_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*[A-DＡ-Ｄ]\s*类?\s*[)）】\]]|[A-DＡ-Ｄ]类)\s*$")
+_LEADING_DATE_RE = re.compile(r"^(?:(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*)")
 _LETTERHEAD_RE = re.compile(r"^(?P<organ>.{3,40}?)文件$")
-_ORGAN_SUFFIX = r"(?:局|厅|委|委员会|办公室|办公厅|部|院|政府|中心|署|会|处|所|公司|站|馆|办|党组|支队|大队|法院|检察院)"
-_ORGAN_LINE_RE = re.compile(rf"^(?P<organ>[{CJK}（）()、]{{2,40}}?{_ORGAN_SUFFIX})$")
-_HEADER_META_RE = re.compile(r"^(?:[-–—·•]|来源|作者|发布时间|浏览|字号|【)")
+_CLASS_LINE_RE = re.compile(r"^[（(【\[]?[A-DＡ-Ｄ]\s*类?[)）】\]]?(?:同意公开|公开)?$|^(?:同意公开|主动公开|公开)$")
 
 
 @dataclass
-class _Layout:
-    lines: list[str]  # non-empty lines
-    salutation: int | None  # index of the salutation line
-    labels: dict[str, str]
-
-    @property
-    def header(self) -> list[str]:
-        end = self.salutation if self.salutation is not None else min(len(self.lines), 8)
-        return self.lines[:end]
-
-    @property
-    def body_lines(self) -> list[str]:
-        return self.lines[self.salutation:] if self.salutation is not None else []
-
-    @property
-    def opening(self) -> str:
-        """The first paragraphs after the salutation, where the proposal is acknowledged."""
-        return "\n".join(self.body_lines[1:4])
+class _TitleCandidate:
+    text: str
+    score: float
+    line: int
+    organ_above: bool = False  # the organ line printed above it was joined to it
 
 
-_PARAGRAPH_MIN_CHARS = 60
+def _clean_title_text(text: str) -> tuple[str, float]:
+    """A header text without the furniture around a title, and a penalty for what had to be cut."""
+    penalty = 0.0
+    if is_breadcrumb(text):
+        text, penalty = breadcrumb_tail(text), 1.0
+        # "县十六届人大一次会议对县…的答复": the last breadcrumb run into the title.
+        m = re.match(r"^(?P<prefix>.+?)(?=关于|对)", text)
+        if m and not ORGAN_LINE_RE.match(m["prefix"]):
+            text = text[m.end():]
+    stripped = strip_leading_furniture(text)
+    if stripped != text:
+        text, penalty = stripped, penalty + 0.25
+    # "【人大建议】关于…", "关于…的答复_某县人民政府门户网站": a tag or the site's name around the title.
+    text = re.sub(r"^【[^】]{1,8}】", "", text)
+    text = re.sub(r"^[（(【\[][A-DＡ-Ｄ]\s*类?[)）】\]]\s*", "", text)  # "（A类）关于…"
+    text = re.sub(r"\s*[_|｜]\s*[^_|｜]{2,30}(?:网站|门户网|政府网|人民政府|网)$", "", text)
+    stripped = _LEADING_DATE_RE.sub("", text)
+    if stripped != text:
+        text, penalty = stripped, penalty + 0.5
+    m = DOC_NUMBER_RE.search(text)
+    if m and not re.match(r"\s*[】\]]", text[m.end():]) and m.start() > 0:
+        # "…的答复华教体函〔2017〕35号B类": the 文号 printed after the title on its line.
+        text = text[: m.start()]
+    elif m and m.start() == 0:
+        # "宁交函〔2021〕141号关于…的答复": the 文号 printed before the title on its line.
+        text = re.sub(r"^[\s(（【\[]*[A-DＡ-Ｄ]?\s*类?[)）】\]]*\s*(?:同意公开|主动公开|公开)?", "", text[m.end():])
+        if not text:
+            return "", 0.0
+    # "…的答复石楼县政府www.sxshilou.gov.cn2025-02-06 12:23": the page's stamp run into the title.
+    stamp = re.search(r"(?:www\.|https?://|(?:19|20)\d{2}-\d{1,2}-\d{1,2})", text)
+    if stamp and stamp.start() >= 6:
+        text, penalty = text[: stamp.start()], penalty + 0.25
+        end = None
+        for end in _TITLE_END_IN_TEXT_RE.finditer(text):
+            pass
+        if end:
+            text = text[: end.end()]
+    text = _TRAILING_MARK_RE.sub("", text).strip()
+    if text.startswith("《") and text.endswith("》"):
+        text = text[1:-1]  # 《关于…的答复》
+    # "关于…的答复——某县交通运输局": the organ appended to a page heading.
+    text = re.sub(r"(?<=答复|复函|的函|回复)\s*(?:——|--|—|－)[^—－-]{2,30}$", "", text)
+    return text, penalty
 
 
-def _find_salutation(lines: list[str]) -> int | None:
-    """The "朱红代表：" line, looked for in the header only (before the first paragraph)."""
-    for i, line in enumerate(lines[:25]):
-        if _LABEL_RE.match(line):
-            continue
-        if len(line) > _PARAGRAPH_MIN_CHARS or line.endswith("。"):
-            return None
-        if is_heading(line):
-            continue
-        m = _SALUTATION_RE.match(line)
-        if m and not _SALUTATION_STOP_RE.search(line):
-            return i
-    return None
+def _title_score(text: str) -> float:
+    if len(text) < 6 or is_furniture_line(text) or _LETTERHEAD_RE.match(text) or _CLASS_LINE_RE.match(text):
+        return 0.0
+    if is_menu_text(text):
+        return 0.0
+    if DATE_RE.fullmatch(text) or re.search(r"[。！？]$", text):
+        return 0.0
+    score = 0.0
+    if _TITLE_END_RE.search(text):
+        score += 3
+    if _TITLE_TOPIC_RE.search(text):
+        score += 2
+    if _TITLE_START_RE.match(text):
+        score += 1
+    # Text in front of the title's 关于/对 that is page furniture, not an organ: a run of page text.
+    start = re.search(r"关于|对(?=[^于])", text)
+    if start and start.start() > 0 and holds_furniture(text[: start.start()]):
+        score -= 1.5
+    # A title that names its session and number in full is preferred to a copy that lost them.
+    if _SESSION_CORE_RE.search(text):
+        score += 1
+    if re.search(r"第\s*[A-Za-z]?\d+(?:\.\d+)?\s*号", text):
+        score += 0.5
+    return score
 
 
-def _layout(text: str) -> _Layout:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return _Layout(lines=lines, salutation=_find_salutation(lines), labels=_labelled_values(lines))
+_RUN_TITLE_START_RE = re.compile(r"关于|对(?=[^于])")
 
 
-# --- field families --------------------------------------------------------------------
+def _titles_inside_run(text: str, penalty: float, line: int, signing_organ: str, minimum: float) -> list[_TitleCandidate]:
+    """A title inside a run of page text ("…建议提案办理结果文件广州市林业和园林局关于…的答复发布时间…"):
+    from a 关于/对 (or the signing organ just before it) to a title ending, at most 100 characters on."""
+    found = []
+    for end in _TITLE_END_IN_TEXT_RE.finditer(text):
+        for start in _RUN_TITLE_START_RE.finditer(text, max(0, end.end() - 100), end.start()):
+            begin = start.start()
+            if signing_organ and text[:begin].endswith(signing_organ):
+                begin -= len(signing_organ)
+            if begin == 0 and end.end() == len(text):
+                continue  # the whole text: already a candidate
+            cut = text[begin: end.end()]
+            score = _title_score(cut)
+            if score >= minimum:
+                found.append(_TitleCandidate(text=cut, score=score - penalty - 0.75, line=line))
+            break  # the first start before this ending is the title's
+    return found
 
-_TITLE_LINE_END_RE = re.compile(r"(?:答复|复函|的函|答复意见|办理情况)$")
-_CLASS_MARK_RE = re.compile(r"^[（(]?[A-DＡ-Ｄ]类?[）)]?$|类别")
 
-
-def _is_header_noise(line: str, keep_dates: bool = False) -> bool:
+def _is_page_residue(rest: str, title: str) -> bool:
+    """What a page runs into a title: furniture, a label, or the title printed again."""
+    rest = rest.strip(" •·|")
     return bool(
-        _LABEL_RE.match(line)
-        or DOC_NUMBER_RE.fullmatch(line)
-        or _LETTERHEAD_RE.match(line)
-        or _CLASS_MARK_RE.search(line)
-        or (not keep_dates and _DATE_RE.fullmatch(line))
+        is_furniture_word(rest) or is_menu_text(rest) or split_cells(rest).cells and not split_cells(rest).free
+        or rest[:6] == title[:6] or re.match(r"^(?:名称|标题|信息名称|•|本站|本网)", rest)
     )
 
 
-def _extract_title(layout: _Layout) -> str:
-    if layout.salutation is None:
-        return _first_line_title(layout)
+def _last_of_two_titles(text: str) -> str:
+    for m in re.finditer(r"(?:答复|复函|的函)(?=(?:关于|对)[^。]{6,}(?:答复|复函|的函)$)", text):
+        return text[m.end():]
+    return text
+
+
+def _same_organ(organ: str, signing_organ: str) -> bool:
+    """Whether an organ line may be the signing organ (True when the sign-off names none)."""
+    if not signing_organ:
+        return True
+    return organ in signing_organ or signing_organ in organ or organ[-4:] == signing_organ[-4:]
+
+
+def _title_candidates(layout: Layout, minimum: float = 3) -> list[_TitleCandidate]:
+    """Header texts shaped like a reply's title; an organ line above one is joined to it unless the
+    sign-off names another organ (then it is the site's name, not the letter's)."""
     header = layout.header
-    # Title lines come after the letterhead and the doc number; the title runs up to the
-    # salutation and may be split over two or three lines.
+    signing_organ = _sign_off_organ(layout)
+    cleaned = [_clean_title_text(line.free) if line.free else ("", 0.0) for line in header]
+    # Two titles run together ("关于“…”的建议答复关于县人大…的答复"): the last one is the document's.
+    cleaned = [(_last_of_two_titles(text), penalty) for text, penalty in cleaned]
+    candidates = []
+    for i, (text, penalty) in enumerate(cleaned):
+        if not text:
+            continue
+        score = _title_score(text)
+        joined = text
+        # A title over two or three lines: fragments before a line that ends like a title.
+        j = i
+        while (
+            not _TITLE_END_RE.search(joined) and j + 1 < len(cleaned) and j - i < 2
+            and (_TITLE_START_RE.match(text) or _TITLE_TOPIC_RE.search(text))
+        ):
+            nxt = cleaned[j + 1][0]
+            if not nxt or header[j + 1].cells or len(joined) + len(nxt) > 120 or is_furniture_line(nxt):
+                break
+            if is_menu_text(text):
+                break
+            if not (_TITLE_END_RE.search(nxt) or len(nxt) < 25):
+                break
+            joined += nxt
+            j += 1
+            if _TITLE_END_RE.search(joined):
+                score = max(score, _title_score(joined) + 0.5)
+                text = joined
+        if score < minimum:
+            continue
+        # The organ line printed above the title belongs to it (潼关县民政局 / 关于…的答复).
+        organ_above = False
+        if i > 0 and re.match(r"^(?:关于|对|就)", text):
+            above = cleaned[i - 1][0]
+            if above and not header[i - 1].cells and ORGAN_LINE_RE.match(above) and not _LETTERHEAD_RE.match(above) \
+                    and not is_furniture_line(above) and _same_organ(above, signing_organ):
+                text, organ_above = above + text, True
+        candidates.append(_TitleCandidate(text=text, score=score - penalty, line=i, organ_above=organ_above))
+    for i, (text, penalty) in enumerate(cleaned):
+        # A title run together with what followed it on the page ("…的函名称…", "…的函•本站"):
+        # also try it cut after a title ending inside the line.
+        if not text or _TITLE_END_RE.search(text):
+            continue
+        for end in list(_TITLE_END_IN_TEXT_RE.finditer(text))[:1]:
+            cut, rest = text[: end.end()], text[end.end():]
+            if not _is_page_residue(rest, cut):
+                continue
+            score = _title_score(cut)
+            if score >= minimum:
+                candidates.append(_TitleCandidate(text=cut, score=score - penalty - 0.5, line=i))
+    for i, (text, penalty) in enumerate(cleaned):
+        if len(text) > 40:
+            candidates.extend(_titles_inside_run(text, penalty, i, signing_organ, minimum))
+    for i, line in enumerate(header):
+        # A title run into the value of the label before it ("发布机构:白银市人民政府关于对…的答复").
+        for cell in line.cells:
+            if cell.role != "title" and len(cell.value) > 10:
+                candidates.extend(_titles_inside_run(cell.value, 0.25, i, signing_organ, minimum))
+    for i, line in enumerate(header):
+        for value in (cell.value for cell in line.cells if cell.role == "title" and cell.value):
+            text, penalty = _clean_title_text(value)
+            score = _title_score(text) if text else 0
+            if score >= minimum:
+                candidates.append(_TitleCandidate(text=text, score=score - penalty - 0.25, line=i))
+    return candidates
+
+
+def _read_title(layout: Layout) -> tuple[str, float]:
+    candidates = _title_candidates(layout)
+    if candidates:
+        # Of equally good copies (the page's heading and the document's own), the document's:
+        # it comes later, and a page heading that repeats it carries no organ line above.
+        best = max(candidates, key=lambda c: (c.score, not c.organ_above, c.line))
+        confidence = 0.95 if best.score >= 5 else 0.8 if best.score >= 4 else 0.6
+        return best.text, confidence
+    labelled = layout.first("title", layout.header)
+    if labelled:
+        return labelled, 0.6
+    weaker = _title_candidates(layout, minimum=2)
+    if weaker:
+        best = max(weaker, key=lambda c: (c.score, c.line))
+        return best.text, 0.5
+    title = _fallback_title(layout)
+    return title, 0.4 if title else 0.5
+
+
+def _fallback_title(layout: Layout) -> str:
+    """A document that is not shaped like a reply: its heading lines after the letterhead and 文号."""
+    if layout.salutation is None:
+        i = _first_title_index(layout)
+        return layout.lines[i].free if i is not None else ""
+    header = layout.header
     start = 0
     for i, line in enumerate(header):
-        if DOC_NUMBER_RE.fullmatch(line) or _LETTERHEAD_RE.match(line) or _LABEL_RE.match(line):
+        if line.cells or doc_number_in(line.free) or _LETTERHEAD_RE.match(line.free):
             start = i + 1
-    candidates = [line for line in header[start:] if not _is_header_noise(line)]
-    if not candidates:
-        # A doc number printed after the title ("…的答复" / "国办函〔2006〕82号").
-        candidates = [line for line in header if not _is_header_noise(line)]
-        candidates = _trailing_title_run(candidates)
-    if len(candidates) > 1 and _ORGAN_LINE_RE.match(candidates[0]):
-        candidates = candidates[1:]  # a letterhead printed without 文件
-    title = "".join(candidates[-3:]) if candidates else ""
-    return title or layout.labels.get("info_name", "")
+    lines = [line.free for line in header[start:] if not _is_header_noise(line) and not is_menu_text(line.free)]
+    lines = [text for text in lines if len(text) >= 6 or _TITLE_TOPIC_RE.search(text)]
+    if len(lines) > 1 and ORGAN_LINE_RE.match(lines[0]):
+        lines = lines[1:]
+    return "".join(lines[-3:])
 
 
-def _trailing_title_run(lines: list[str]) -> list[str]:
-    """The lines of the title in a header that also holds other short lines."""
-    for i, line in enumerate(lines):
-        if _TITLE_LINE_END_RE.search(line):
-            start = i - 1 if i > 0 and not _ORGAN_LINE_RE.match(lines[i - 1]) else i
-            return lines[start: i + 1]
-    return lines[-1:]
+def _is_header_noise(line) -> bool:
+    text = line.free
+    return (
+        not text or bool(line.cells) or is_furniture_line(text) or is_date_line(text) or bool(_CLASS_LINE_RE.match(text))
+        or bool(doc_number_in(text)) or bool(_LETTERHEAD_RE.match(text)) or bool(_HEADER_META_RE.match(line.printed))
+    )
 
 
-def _first_line_title(layout: _Layout) -> str:
-    i = _first_title_index(layout.lines)
-    return layout.lines[i] if i is not None else layout.labels.get("info_name", "")
+_HEADER_META_RE = re.compile(r"^(?:[-–—·•]|来源|作者|发布时间|浏览|字号|【)")
 
 
-def _first_title_index(lines: list[str]) -> int | None:
+def _first_title_index(layout: Layout) -> int | None:
     """For a document without a salutation: its first line that is not letterhead or metadata."""
-    for i, line in enumerate(lines[:8]):
-        if not _is_header_noise(line, keep_dates=True) and not _HEADER_META_RE.match(line):
+    for i, line in enumerate(layout.lines[:8]):
+        if line.free and not _is_header_noise(line) and not line.free.endswith("。") and len(line.free) <= 80:
             return i
     return None
 
 
+# --- session, numbers ------------------------------------------------------------------
+
+_N = "一二三四五六七八九十"
 _SESSION_CORE_RE = re.compile(
-    rf"第?[一二三四五六七八九十]+届(?:全国|[{CJK}]{{1,8}}?)?(?:人大|人民代表大会|政协|委员会)?(?:常委会)?"
-    r"第?[一二三四五六七八九十]+次(?:全体)?会议"
+    rf"第?[{_N}]+届(?:全国|[{CJK}]{{1,8}}?)?(?:人大|人民代表大会|政协|委员会)?(?:常委会)?"
+    rf"第?[{_N}]+次(?:全体)?会议"
 )
 # Where the organ/place part in front of the session starts: after one of these words.
-_SESSION_PREFIX_STOP_RE = re.compile(r"(?:关于对|关于|对于|对|在|向|于|的|和|及|上)$")
+_SESSION_PREFIX_STOP_RE = re.compile(r"(?:关于对|关于|对于|答复|办理|回复|对|在|向|于|的|和|及|上|就|是|将)$")
 _SESSION_PREFIX_MAX = 14
 
 
-def _extract_session(text: str) -> str:
+def _read_session(text: str) -> str:
     m = _SESSION_CORE_RE.search(text)
     if not m:
         return ""
@@ -383,15 +510,20 @@ def _extract_session(text: str) -> str:
     return text[start:m.end()]
 
 
+_NUMBER = r"(?P<n>(?:[A-Za-z]{1,2}|[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?)"
 _PROPOSAL_NUMBER_RES = (
-    re.compile(r"(?:建议|提案|议案)(?:编?号)?[:：]?\s*第\s*(?P<n>\d{1,5})\s*号"),
-    re.compile(r"第\s*(?P<n>\d{1,5})\s*号(?:代表|委员)?(?:建议|提案|议案)"),
-    re.compile(r"(?:建议|提案|议案)(?:编号|号)[:：]?\s*(?P<n>\d{1,5})"),
-    re.compile(r"会议第\s*(?P<n>\d{1,5})\s*号"),
+    re.compile(rf"(?:建议|提案|议案|意见)(?:编?号)?[:：]?\s*第\s*{_NUMBER}\s*号"),
+    re.compile(rf"第\s*{_NUMBER}\s*号(?:代表|委员|政协|人大)?(?:建议|提案|议案|意见)"),
+    re.compile(rf"(?:建议|提案|议案)(?:编号|号)[:：]?\s*{_NUMBER}(?!\d)"),
+    re.compile(rf"会议[^，。,；\n]{{0,12}}?第\s*{_NUMBER}\s*号"),
+    re.compile(rf"[》”\"][（(]\s*第?\s*{_NUMBER}\s*号\s*[）)]"),
+    re.compile(rf"会议\s*{_NUMBER}\s*(?:号\s*)?(?:建议|提案)"),
+    # "56号代表建议" without 第 (not the serial of a 文号: no closing bracket before it).
+    re.compile(rf"(?<![\d〕\]）)】﹞第.]){_NUMBER}\s*号(?:代表|委员)?(?:建议|提案|议案)"),
 )
 
 
-def _extract_proposal_number(text: str) -> str:
+def _read_proposal_number(text: str) -> str:
     for pattern in _PROPOSAL_NUMBER_RES:
         m = pattern.search(text)
         if m:
@@ -399,169 +531,328 @@ def _extract_proposal_number(text: str) -> str:
     return ""
 
 
-_ROLE_SUFFIX_RE = re.compile(r"(?P<role>代表|委员)$")  # not 委员会, 代表团
-_ROLES = {"代表": ROLE_DELEGATE, "委员": ROLE_MEMBER}
-# "周桂英等代表", "周桂英等5位代表", "王小明同志", "（第三组）".
-_NAME_NOISE_RE = re.compile(r"等(?:[\d一二三四五六七八九十]+(?:位|名))?$|(?:同志|先生|女士)$|[（(].*?[）)]")
+# --- the proposal's title --------------------------------------------------------------
 
-
-def _extract_addressees(layout: _Layout) -> list[Addressee]:
-    if layout.salutation is None:
-        return []
-    names = _SALUTATION_RE.match(layout.lines[layout.salutation])["names"]
-    result: list[Addressee] = []
-    pending: list[str] = []  # names waiting for the role word that follows them
-    for part in _LIST_SEP_RE.split(_NAME_NOISE_RE.sub("", names)):
-        m = _ROLE_SUFFIX_RE.search(part)
-        role = _ROLES[m["role"]] if m else ""
-        name = _NAME_NOISE_RE.sub("", part[: m.start()] if m else part).strip()
-        if not name:
-            continue
-        pending.append(name)
-        if role:
-            result.extend(Addressee(n, role) for n in pending)
-            pending = []
-    result.extend(Addressee(n, "") for n in pending)
-    return result
-
-
-_QUOTED_TITLE_RE = re.compile(r"[《“\"](?P<t>[^《》“”\"\n]{4,150}?)[》”\"][^。\n]{0,40}?收悉")
+_ACK = (
+    r"(?:[（(][^）)\n]{0,20}[）)])?(?:的?(?:建议|提案|议案))?(?:[,，][^。；\n“”《》\"]{0,16}?)?\s*(?:已经?|均已)?\s*"
+    r"(?:收悉|交|转|收到|经研究|现答复|现将|答复如下)"
+)
+_QUOTED_TITLE_RE = re.compile(rf"[《“\"](?P<t>[^《》\n]{{4,150}}?)[》”\"]{_ACK}")
 _PLAIN_TITLE_RE = re.compile(
-    r"提出的(?P<t>关于[^。；《》\n]{2,150}?(?:建议|提案|议案|意见))(?:的?(?:提案|建议|议案))?"
-    r"(?:[（(][^）)\n]{1,20}[）)])?(?:已)?收悉"  # "…的建议（第1234号）收悉"
+    rf"(?:提出|所提|提交)的?(?:[《“\"])?(?P<t>关于[^。；《》\n]{{2,150}}?(?:建议|提案|议案|意见))[》”\"]?{_ACK}"
 )
 _TITLE_QUOTE_RE = re.compile(r"《(?P<t>关于[^《》]{2,150})》")
+_PLAIN_TITLE_IN_SENTENCE_RE = re.compile(
+    r"(?:提出|所提|提交)的(?P<t>关于[^。；《》“”\n]{2,150}?(?:建议|提案|议案))(?=[，,。；;])"
+)
+_QUOTED_AFTER_PROPOSED_RE = re.compile(r"(?:提出|所提|提交)的?[^。《》“”\n]{0,20}?[《“](?P<t>[^《》“”\n]{4,150})[》”]")
+_UNCLOSED_RE = re.compile(r"[《“](?P<t>关于[^。；《》“”\n]{2,150}?(?:建议|提案|议案))(?:已经?)?收悉")
 
 
-def _extract_proposal_title(layout: _Layout, title: str) -> str:
+def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     opening = layout.opening
-    for pattern in (_QUOTED_TITLE_RE, _PLAIN_TITLE_RE):
+    for pattern, confidence in ((_QUOTED_TITLE_RE, 0.9), (_PLAIN_TITLE_RE, 0.8), (_UNCLOSED_RE, 0.7)):
         m = pattern.search(opening)
         if m:
-            return m["t"].strip()
+            # "《关于…粮食安全(第25号提案》": a number whose bracket the quote cut is not the title.
+            return re.sub(r"[（(]\s*第?\s*[A-Za-z]?\d+\s*号[^)）]*$", "", m["t"]).strip(), confidence
+    labelled = layout.first("proposal_title")
+    if labelled:
+        return labelled.strip("《》“”\""), 0.8
+    for pattern in (_QUOTED_AFTER_PROPOSED_RE, _PLAIN_TITLE_IN_SENTENCE_RE):
+        m = pattern.search(opening)
+        if m:
+            return m["t"].strip(), 0.6
     m = _TITLE_QUOTE_RE.search(title) or _TITLE_QUOTE_RE.search(opening)
-    return m["t"] if m else ""
+    if m:
+        return m["t"], 0.7
+    return "", 0.5
 
 
-_TITLE_ORGAN_RE = re.compile(rf"^(?P<organ>[{CJK}]{{2,30}}?{_ORGAN_SUFFIX})(?:关于)?对")
-_SIGN_OFF_TAIL = 10
+# --- organ, date -----------------------------------------------------------------------
+
+_TITLE_ORGAN_RE = re.compile(rf"^(?P<organ>[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})(?:关于|对|就|答复|办理|回复)")
 
 
-def _extract_issuing_organ(layout: _Layout, title: str) -> str:
-    for line in layout.lines[:4]:
-        m = _LETTERHEAD_RE.match(line)
-        if m and not _LABEL_RE.match(line):
-            return m["organ"]
-    sign_off = _sign_off_organ(layout)
-    if sign_off:
-        return sign_off
+def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
+    for line in layout.lines[:6]:
+        m = _LETTERHEAD_RE.match(line.free)
+        if m and not line.cells and ORGAN_LINE_RE.match(m["organ"]):
+            return m["organ"], 0.95
+    organ = _sign_off_organ(layout)
+    if organ:
+        return organ, 0.9
     m = _TITLE_ORGAN_RE.match(title)
     if m:
-        return m["organ"]
-    return layout.labels.get("publisher", "")
+        return m["organ"], 0.8
+    for role in ("undertaker", "publisher", "contact_unit", "source"):
+        lines = layout.lines[: layout.end] if role == "contact_unit" else layout.header
+        for value in layout.cells(role, lines):
+            value = re.sub(r"\s+", "", value)
+            value = DATE_RE.sub("", value).strip(" ;；")
+            m = ORGAN_LINE_RE.match(value)
+            if m and "、" not in value and not is_furniture_word(value):
+                return m["organ"], 0.6
+    return "", 0.4
 
 
-def _sign_off_organ(layout: _Layout) -> str:
-    """The organ line at the end of the letter, possibly followed by the date on its line."""
-    if layout.salutation is None:
+def _sign_off_organ(layout: Layout) -> str:
+    """The 发文机关署名: the organ line just above the 成文日期 (or on its line)."""
+    if layout.sign_off is None:
         return ""
-    tail = layout.lines[max(layout.salutation + 1, len(layout.lines) - _SIGN_OFF_TAIL):]
-    for line in reversed(tail):
-        if _LABEL_RE.match(line):
+    lines = layout.lines
+    i = layout.sign_off
+    text = lines[i].free
+    m = DATE_RE.search(text)
+    if m and m.start() > 0:
+        organ = ORGAN_LINE_RE.match(text[: m.start()].strip())
+        if organ:
+            return organ["organ"]
+    for j in [*range(i, max(layout.body_start, i - 3), -1), i + 1]:
+        candidate = lines[j].free if j < layout.end else ""
+        if not candidate or lines[j].cells:
             continue
-        line = _DATE_RE.sub("", line).strip()
-        m = _ORGAN_LINE_RE.match(line)
-        if m:
+        m = ORGAN_LINE_RE.match(candidate)
+        if m and not is_furniture_word(candidate):
             return m["organ"]
     return ""
 
 
-def _extract_date(layout: _Layout) -> datetime.date | None:
-    labels = layout.labels
-    for value in (labels.get("written"), _sign_off_date(layout), labels.get("produced"), labels.get("published")):
+def _date_without_ri(text: str) -> datetime.date | None:
+    """"2020年4月27": a sign-off date that lost its 日."""
+    m = re.fullmatch(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})", text.strip())
+    try:
+        return datetime.date(int(m["y"]), int(m["m"]), int(m["d"])) if m else None
+    except ValueError:
+        return None
+
+
+def _read_date(layout: Layout, is_reply: bool) -> tuple[datetime.date | None, float]:
+    if layout.sign_off is not None:
+        text = layout.lines[layout.sign_off].free
+        d = parse_date(text) or parse_bare_date(text) or _date_without_ri(text)
+        if d:
+            return d, 0.95
+    labels = ("written", "produced") if is_reply else ("written", "produced", "published")
+    for role in labels:
+        value = layout.first(role)
         d = parse_date(value) if value else None
         if d:
-            return d
-    # Articles and pages print their date near the title ("- 2022-09-23").
-    for line in layout.lines[:6]:
-        if _HEADER_META_RE.match(line) or _DATE_RE.fullmatch(line):
-            d = parse_date(line)
-            if d:
-                return d
-    return None
+            return d, 0.75 if role == "written" else 0.6
+    if not is_reply:
+        # Articles print their date near the title ("- 2022-09-23").
+        for line in layout.lines[:6]:
+            if _HEADER_META_RE.match(line.printed) or is_date_line(line.free):
+                d = parse_date(line.printed)
+                if d:
+                    return d, 0.6
+    return None, 0.6
 
 
-def _sign_off_date(layout: _Layout) -> str:
-    """A line near the end that is a date, or an organ followed by a date."""
-    for line in reversed(layout.lines[-_SIGN_OFF_TAIL:]):
-        m = _DATE_RE.search(line)
-        if m and (m.start() == 0 or _ORGAN_LINE_RE.match(line[: m.start()].strip())) \
-                and not line[m.end():].strip(" 。."):
-            return m.group(0)
-    return ""
+# --- labelled footer fields ------------------------------------------------------------
+
+# A mobile number first: the landline pattern would otherwise take its first eight digits.
+_PHONE_RE = re.compile(
+    r"(?<!\d)1[3-9]\d{9}(?!\d)"
+    r"|(?<!\d)(?:[(（]?0\d{2,3}[)）]?\s*[-－—─–]?\s*)?\d{7,8}(?:[-－转]\d{1,5})?(?!\d)"
+)
 
 
-def _extract_doc_number(layout: _Layout) -> DocNumber | None:
-    for line in layout.header:
-        m = DOC_NUMBER_RE.fullmatch(line)
-        if m:
-            return _doc_number_from_match(m)
-    printed = layout.labels.get("doc_number", "")
-    return parse_doc_number(printed) if printed else None
+def _phone(value: str) -> str:
+    m = _PHONE_RE.search(value)
+    return m.group(0) if m else ""
 
+
+def _read_contacts(layout: Layout) -> tuple[str, float, str, float]:
+    """(handler, confidence, phone, confidence) from the 附注 labels of the document."""
+    handler, handler_confidence, phone, phone_confidence = "", 0.0, "", 0.0
+    after_handler_phone = ""
+    seen_handler = False
+    for line in layout.lines[: layout.end]:
+        for cell in line.cells:
+            if cell.role in ("handler", "handler_phone") and not handler:
+                name, confidence = read_person(cell.value)
+                if name:
+                    handler, handler_confidence = name, 0.6 + 0.4 * confidence
+                seen_handler = True
+                if cell.role == "handler_phone" and _phone(cell.value) and not phone:
+                    phone, phone_confidence = _phone(cell.value), 0.9
+            elif cell.role == "unit_handler" and not handler:
+                for part in reversed(re.split(r"[,，、;；\s]+", cell.value)):
+                    name, confidence = read_person(part)
+                    if name and confidence >= 0.5:
+                        handler, handler_confidence = name, 0.5 + 0.4 * confidence
+                        break
+                if _phone(cell.value) and not phone:
+                    phone, phone_confidence = _phone(cell.value), 0.85
+            elif cell.role == "phone":
+                number = _phone(cell.value)
+                if number and not phone:
+                    phone, phone_confidence = number, 0.9
+                elif number and seen_handler and not after_handler_phone:
+                    after_handler_phone = number
+    return handler, handler_confidence, phone, phone_confidence
+
+
+# "(1份)", "（2）" after a recipient: how many copies it gets, which also ends the item.
+_COPY_COUNT_RE = re.compile(r"\s*[(（]\s*\d+\s*份?\s*[)）]\s*")
+_CC_SEP_RE = re.compile(r"[、，,；;]\s*")
+
+
+def _read_cc(layout: Layout) -> list[str]:
+    lines = layout.lines
+    for i, line in enumerate(lines):
+        for cell in line.cells:
+            if cell.role != "cc" or not cell.value:
+                continue
+            value = cell.value
+            j = i + 1
+            while value and value[-1] in "、，,；;" and j < len(lines):
+                value += lines[j].text
+                j += 1
+            value = _COPY_COUNT_RE.sub("、", value.strip()).rstrip("。.、")
+            return [part.strip() for part in _CC_SEP_RE.split(value) if part.strip()]
+    return []
+
+
+# --- kind ------------------------------------------------------------------------------
 
 _NPC_WORDS_RE = re.compile(r"人大|人民代表大会|代表建议|议案")
 _CPPCC_WORDS_RE = re.compile(r"政协|政治协商|提案")
 
 
-def _classify(session: str, title: str, addressees: list[Addressee], opening: str, is_reply: bool) -> str:
-    if not is_reply:
-        return KIND_OTHER
-    for text in (session, title):
+_PARTY_CONGRESS_RE = re.compile(r"党代会|党代表大会|党员代表大会|党代表")
+
+
+def _classify(session: str, title: str, addressees: list[Addressee], catalogue: str, opening: str) -> tuple[str, float]:
+    if _PARTY_CONGRESS_RE.search(session + title):
+        return KIND_OTHER, 0.7  # a party congress's proposal is neither a 人大 suggestion nor a 政协 proposal
+    for text, confidence in ((session, 0.95), (title, 0.9)):
         if _CPPCC_WORDS_RE.search(text):
-            return KIND_CPPCC
+            return KIND_CPPCC, confidence
         if _NPC_WORDS_RE.search(text):
-            return KIND_NPC
-    roles = {a.role for a in addressees}
+            return KIND_NPC, confidence
+    roles = {a.role for a in addressees} - {""}
     if roles == {ROLE_MEMBER}:
-        return KIND_CPPCC
+        return KIND_CPPCC, 0.85
     if roles == {ROLE_DELEGATE}:
-        return KIND_NPC
+        return KIND_NPC, 0.85
+    if _CPPCC_WORDS_RE.search(catalogue):
+        return KIND_CPPCC, 0.75
+    if _NPC_WORDS_RE.search(catalogue) or "建议" in catalogue:
+        return KIND_NPC, 0.75
     if "提案" in opening:
-        return KIND_CPPCC
+        return KIND_CPPCC, 0.6
     if "建议" in opening:
-        return KIND_NPC
-    return KIND_OTHER
+        return KIND_NPC, 0.55
+    return KIND_OTHER, 0.4
 
 
-def _extract_body(layout: _Layout) -> str:
+_ISSUER_RUN_IN_RE = re.compile(
+    r"^(?:[A-DＡ-Ｄ]|类|答复函?|回复|复函|的函|展开|菜单|同意公开|主动公开|公开|签发人?|文号|发文字号)+"
+)
+
+
+def _trim_issuer(number: DocNumber) -> DocNumber:
+    """A 文号 found inside run-together header text took the words before it into its issuer
+    ("展开菜单宁交函", "答复华教体函"): keep the issuer's own characters."""
+    issuer = _ISSUER_RUN_IN_RE.sub("", number.issuer)
+    if issuer == number.issuer:
+        return number
+    return DocNumber(text=number.text[len(number.issuer) - len(issuer):], issuer=issuer, year=number.year, serial=number.serial)
+
+
+def _read_doc_number(layout: Layout) -> tuple[DocNumber | None, float]:
+    for line in layout.header:
+        m = doc_number_in(line.free)
+        if m:
+            return _trim_issuer(doc_number_from_match(m)), 0.95
+    printed = layout.first("doc_number", layout.header)
+    number = parse_doc_number(printed) if printed else None
+    if number:
+        return number, 0.85
+    for line in layout.header:
+        # "常州市工业和信息化局文件 常工信复〔2021〕22号": a short line that holds the 文号.
+        m = DOC_NUMBER_RE.search(line.free)
+        if m and len(line.free) <= 40 and not re.search(r"[。，,；]", line.free) and \
+                not re.search(r"[】\]]", line.free[m.end():m.end() + 1]):
+            return _trim_issuer(doc_number_from_match(m)), 0.75
+    for line in layout.header:
+        # "…的答复【穗林业园林提[2013]63号】": the 文号 in brackets after the title.
+        m = re.search(rf"【(?P<n>[{CJK}A-Za-z]{{1,12}}[〔\[(（［]\s*(?:19|20)\d{{2}}\s*[〕\])）］]\s*第?\d{{1,5}}号)】", line.free)
+        if m:
+            return parse_doc_number(m["n"]), 0.8
+    return None, 0.7
+
+
+def _extract_body(layout: Layout) -> str:
+    lines = layout.lines
     if layout.salutation is not None:
-        lines = layout.body_lines
+        lines = lines[layout.salutation:]
     else:
-        title_index = _first_title_index(layout.lines)
-        lines = layout.lines[title_index + 1:] if title_index is not None else layout.lines
-        while lines and _is_header_noise(lines[0]) or lines and _HEADER_META_RE.match(lines[0]):
+        title_index = _first_title_index(layout)
+        lines = lines[title_index + 1:] if title_index is not None else lines
+        while lines and _is_header_noise(lines[0]):
             lines = lines[1:]
-    return "\n\n".join(lines)
+    return "\n\n".join(line.printed for line in lines if line.printed)
 
 
 # --- entry point -----------------------------------------------------------------------
 
 def extract_fields(text: str) -> ReplyFields:
     """Fields of a cleaned reply (or of any other document: then kind is "other")."""
-    layout = _layout(text)
-    labels = layout.labels
-    title = _extract_title(layout)
-    addressees = _extract_addressees(layout)
-    header_text = "\n".join([title, *layout.header])
-    session = _extract_session(title) or _extract_session(header_text) or _extract_session(layout.opening)
-    proposal_number = _extract_proposal_number(title) or _extract_proposal_number(header_text)
-    is_reply = layout.salutation is not None and bool(
-        any(a.role for a in addressees) or proposal_number or _TITLE_LINE_END_RE.search(title)
+    layout = read_layout(text, _is_addressee_list, name_confidence)
+    confidence: dict[str, float] = {}
+
+    title, confidence["title"] = _read_title(layout)
+    header_text = "\n".join([title] + [line.text for line in layout.header])
+    addressees = parse_addressees(layout.salutation_names) or [] if layout.salutation_names else []
+    if not addressees and layout.first("recipients", layout.header):
+        addressees = parse_addressees(layout.first("recipients", layout.header)) or []
+    if not addressees and layout.salutation is None:
+        # No salutation: the opening sentence may name them ("…期间,王刚等代表提出的《…》收悉").
+        for m in _OPENING_PROPOSERS_RE.finditer(layout.opening):
+            found = parse_addressees(m["names"])
+            if found:
+                addressees = found
+                break
+    header_session = _read_session(title) or _read_session(header_text) or layout.first("session")
+    session = header_session or _read_session(layout.opening)
+    proposal_number = _read_proposal_number(title) or _read_proposal_number(header_text)
+    if not proposal_number:
+        labelled = layout.first("proposal_number", layout.lines[: layout.end])
+        m = re.search(r"[A-Za-z]?\d{1,6}", labelled)
+        proposal_number = m.group(0) if m else _read_proposal_number(layout.opening)
+    catalogue = " ".join(layout.cells("catalogue"))
+    kind, confidence["kind"] = _classify(session, title, addressees, catalogue, layout.opening)
+    is_reply = bool(
+        any(a.role for a in addressees) or proposal_number or header_session
+        or (_TITLE_END_RE.search(title) and _TITLE_TOPIC_RE.search(title))
+        or (addressees and kind != KIND_OTHER)
     )
-    kind = _classify(session, title, addressees, layout.opening, is_reply)
-    doc_number = _extract_doc_number(layout)
-    date = _extract_date(layout)
+    if not is_reply:
+        kind, confidence["kind"] = KIND_OTHER, 0.5
+    proposal_title, confidence["proposal_title"] = _read_proposal_title(layout, title) if is_reply else ("", 0.5)
+    doc_number, confidence["doc_number"] = _read_doc_number(layout)
+    date, confidence["date"] = _read_date(layout, is_reply)
+    issuing_organ, confidence["issuing_organ"] = _read_issuing_organ(layout, title)
+    signer, signer_confidence = read_person(layout.first("signer"))
+    confidence["signer"] = 0.6 + 0.4 * signer_confidence if signer else 0.8
+    handler, handler_confidence, phone, phone_confidence = _read_contacts(layout)
+    confidence["handler"] = handler_confidence if handler else 0.7
+    confidence["phone"] = phone_confidence if phone else 0.7
+    cc = _read_cc(layout)
+    confidence["cc"] = 0.9
+    confidence["session"] = (0.95 if _read_session(title) else 0.8) if session else (0.7 if is_reply else 0.9)
+    confidence["proposal_number"] = 0.9 if proposal_number else (0.6 if is_reply else 0.9)
+    if addressees:
+        confidence["addressees"] = 0.95 if layout.salutation is not None else 0.75
+    else:
+        confidence["addressees"] = 0.5 if is_reply else 0.9
+    if layout.sign_off is None and not date:
+        # No sign-off found: the text may be cut, so the empty footer fields are unsure.
+        for name in ("issuing_organ", "signer", "handler", "phone", "cc"):
+            confidence[name] = min(confidence[name], 0.5)
     return ReplyFields(
         title=title,
         kind=kind,
@@ -569,16 +860,17 @@ def extract_fields(text: str) -> ReplyFields:
         session=session if is_reply else "",
         proposal_number=proposal_number if is_reply else "",
         addressees=addressees if is_reply else [],
-        proposal_title=_extract_proposal_title(layout, title) if is_reply else "",
-        issuing_organ=_extract_issuing_organ(layout, title),
-        signer=_person(labels.get("signer", "")),
-        handler=_person(labels.get("handler", "")),
-        phone=_phone(labels["phone"]) if labels.get("phone") else "",
-        cc=_cc_list(labels.get("cc", "")),
-        index_number=labels.get("index_number", ""),
-        subject_category=labels.get("subject_category", ""),
-        genre=labels.get("genre", ""),
+        proposal_title=proposal_title,
+        issuing_organ=issuing_organ,
+        signer=signer,
+        handler=handler,
+        phone=phone,
+        cc=cc,
+        index_number=layout.first("index_number"),
+        subject_category=layout.first("subject_category"),
+        genre=layout.first("genre"),
         date=date,
         year=date.year if date else (doc_number.year if doc_number else None),
         body=_extract_body(layout),
+        field_confidence={name: round(value, 2) for name, value in confidence.items()},
     )

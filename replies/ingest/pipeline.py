@@ -23,6 +23,8 @@ from replies.ingest.topics import assign_topics
 MIN_TEXT_CHARACTERS = 20
 # Flags of a file whose text could not be read here, but that is kept for staff to deal with.
 UNREAD_FLAGS = ("needs_ocr", "needs_conversion")
+# Flag of a text that still looks damaged after repair: it waits as a draft for staff.
+MOJIBAKE_UNREPAIRED_FLAG = "mojibake_unrepaired"
 # Parsers separate table cells with tabs. The PDF-artifact repair takes any space between two
 # CJK characters for a spurious one, so the separators are hidden from it behind a private-use
 # character and put back afterwards.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from search.analysis import jieba_tokenizer
+from replies.ingest.segmentation import jieba_tokenizer
 
 VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.json"
 # A topic is assigned when its keywords occur this often; once in the title is enough.

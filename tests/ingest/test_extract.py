@@ -1,6 +1,7 @@
 """Field extraction: the case collection, the seeds, and the helpers one by one."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from pathlib import Path
@@ -257,7 +258,10 @@ def test_body_numbers_are_not_the_replys_own():
 
 
 def test_empty_text():
-    assert extract_fields("") == ReplyFields()
+    fields = extract_fields("")
+    assert dataclasses.replace(fields, field_confidence={}) == ReplyFields()
+    # Nothing was found, so the fields an admin must fill in are marked for review.
+    assert {"title", "issuing_organ"} <= set(fields.low_confidence_fields())
 
 
 def test_seed_001_once_its_mojibake_is_repaired():

@@ -1,0 +1,183 @@
+"""The GB/T 9704 layout reading and the failure kinds seen on real replies (issue 13), one by one."""
+from __future__ import annotations
+
+import datetime
+
+from replies.ingest.chinese import chinese_numeral_value, cn_number, parse_bare_date, parse_date, section_number
+from replies.ingest.cleanup import repair_pdf_artifacts
+from replies.ingest.docnumbers import doc_number_key, parse_doc_number, proposal_key
+from replies.ingest.extract import KIND_CPPCC, KIND_NPC, Addressee, extract_fields, parse_addressees, read_person
+from replies.ingest.furniture import is_furniture_line, is_furniture_word
+from replies.ingest.layout import split_cells
+
+
+def _fields(text: str):
+    return extract_fields(repair_pdf_artifacts(text))
+
+
+def test_furniture_around_the_title_is_cut_off():
+    f = _fields(
+        "您当前的位置:首页 > 政务公开 > 建议提案办理\n"
+        "关于县政协十届五次会议第D022号提案的答复发布时间:2021-09-07 10:36来源:某县文化和旅游局浏览量:【字号:打印\n"
+        "分享:\n"
+        "石昌艳委员:\n"
+        "您提出的“关于加强非遗保护的提案”收悉。现答复如下:\n"
+        "感谢您的关心。\n"
+        "某县文化和旅游局\n"
+        "2021年9月6日\n"
+    )
+    assert f.title == "关于县政协十届五次会议第D022号提案的答复"
+    assert f.proposal_number == "D022"
+    assert f.addressees == [Addressee("石昌艳", "member")]
+    assert f.proposal_title == "关于加强非遗保护的提案"
+    assert f.issuing_organ == "某县文化和旅游局"
+    assert f.date == datetime.date(2021, 9, 6)
+    assert f.field_confidence["title"] >= 0.6
+
+
+def test_furniture_words_are_never_addressees():
+    for label in ("文号:", "浏览次数:", "分享:", "内容:", "点击:", "字号:"):
+        f = _fields(f"关于市十届人大一次会议第5号建议的答复\n{label}\n王刚代表:\n您提出的《关于修路的建议》收悉。\n")
+        assert f.addressees == [Addressee("王刚", "delegate")], label
+    assert parse_addressees("浏览次数") is None
+    assert is_furniture_word("分享到") and is_furniture_line("您当前的位置:首页 > 政务公开")
+
+
+def test_salutation_variants():
+    assert parse_addressees("于广海委员") == [Addressee("于广海", "member")]
+    assert parse_addressees("欧阿玺(等)代表") == [Addressee("欧阿玺", "delegate")]
+    assert parse_addressees("田凤琴、吴运华、周静委员") == [Addressee(n, "member") for n in ("田凤琴", "吴运华", "周静")]
+    assert parse_addressees("乐东代表团") == [Addressee("乐东代表团", "")]
+    assert parse_addressees("九三学社中央") == [Addressee("九三学社中央", "")]
+    assert parse_addressees("**委员") == [Addressee("**", "member")]
+    assert parse_addressees("各位代表") is None
+    f = _fields("关于县十七届人大五次会议第27号建议的答复\n尊敬的于广海委员您好:\n您提出的《关于修路的提案》收悉。\n")
+    assert f.addressees == [Addressee("于广海", "member")]
+
+
+def test_ascii_punctuation_and_a_record_layout_run_together():
+    f = _fields(
+        "汉阴县水利局关于办理县十八届人大五次会议第142号建议的函\n"
+        "名称汉阴县水利局关于办理县十八届人大五次会议第142号建议的函\n"
+        "签发人李杨签发日期2021-07-20发布日期2021-07-22类别A\n"
+        "欧阿玺(等)代表提出的《关于新建蒲溪镇田禾水库的建议》.\n"
+        "回复为了解决水资源供需矛盾,经现场踏勘,可以新建水库一座.\n"
+    )
+    assert f.signer == "李杨"
+    assert f.date == datetime.date(2021, 7, 20)  # 签发日期, not the page's 发布日期
+    assert f.kind == KIND_NPC and f.session == "县十八届人大五次会议" and f.proposal_number == "142"
+    assert f.addressees == [Addressee("欧阿玺", "delegate")]
+    assert f.proposal_title == "关于新建蒲溪镇田禾水库的建议"
+
+
+def test_a_reply_copied_from_one_table_cell():
+    f = _fields(
+        "对市政协九届四次会议第63号提案的答复田凤琴委员:你提出的《关于安装红绿灯的建议》的提案收悉,现答复如下:"
+        "感谢你对交通管理工作的支持。应城市公安局2020年8月24日"
+    )
+    assert f.title == "对市政协九届四次会议第63号提案的答复"
+    assert f.kind == KIND_CPPCC
+    assert f.addressees == [Addressee("田凤琴", "member")]
+    assert f.issuing_organ == "应城市公安局"
+    assert f.date == datetime.date(2020, 8, 24)
+
+
+def test_doc_number_with_class_mark_and_signer_on_its_line():
+    f = _fields(
+        "宁交函〔2021〕141号签发人:姜涛\n对宁陕县第十八届人大六次会议第17号建议的复函\n侯怀菊代表:\n"
+        "您提出关于拓宽麻庄村道路的建议收悉,现答复如下:\n感谢。\n宁陕县交通运输局\n2021年9月2日\n"
+    )
+    assert f.doc_number.text == "宁交函〔2021〕141号" and f.signer == "姜涛"
+    assert f.proposal_title == "关于拓宽麻庄村道路的建议"
+    f = _fields("平交复函[2017]19号B类\n关于对平江县十七届人大一次会议第82号建议的\n答复\n陈根明代表:\n您提出的《关于修路的建议》收悉。\n")
+    assert f.doc_number.text == "平交复函〔2017〕19号"
+    assert f.title == "关于对平江县十七届人大一次会议第82号建议的答复"
+    assert parse_doc_number("西卫健复函﹝2022﹞27号").text == "西卫健复函〔2022〕27号"
+
+
+def test_sessions_numbers_and_unquoted_titles():
+    f = _fields(
+        "对政协魏县第十届委员会第一次会议第25号提案的答复\n李中宇委员:\n"
+        "你们提出的关于建设高标准农田的提案,已交我们研究办理,现答复如下:\n感谢。\n"
+    )
+    assert f.session == "政协魏县第十届委员会第一次会议" and f.proposal_number == "25"
+    assert f.proposal_title == "关于建设高标准农田的提案"
+    f = _fields("城口县发展和改革委员会关于县政协十届一次会议第6.11号提案的复函\n郭小玲委员:\n您好。\n")
+    assert f.proposal_number == "6.11"
+    f = _fields("市政协十二届四次会议《关于规范收费停车场的建议》(158号)答复\n耿宝军委员:\n您的建议收悉。\n")
+    assert f.proposal_number == "158"
+
+
+def test_contacts_with_combined_labels_and_the_site_footer():
+    f = _fields(
+        "关于县十七届人大一次会议第5号建议的答复\n陈龙代表:\n您提出的《关于修路的建议》收悉。\n感谢。\n"
+        "马关县交通运输局\n2020年9月18日\n联系人及电话:骆永仙,13887859117\n"
+        "扫一扫在手机打开当前页\n主办单位:马关县人民政府办公室 联系电话:0876-7121234\n"
+    )
+    assert (f.handler, f.phone) == ("骆永仙", "13887859117")
+    assert f.issuing_organ == "马关县交通运输局"
+    f = _fields(
+        "关于县十七届人大一次会议第5号建议的答复\n陈龙代表:\n您提出的《关于修路的建议》收悉。\n"
+        "重庆市北碚区城市管理局\n2023927人:黎浩\n联系电话:60307029\n抄 报:市督查局(1份)、市政协提案委\n"
+    )
+    assert f.date == datetime.date(2023, 9, 27)
+    assert f.handler == "黎浩" and f.phone == "60307029"
+    assert f.cc == ["市督查局", "市政协提案委"]
+    assert read_person("云南省农业厅畜牧处王瑞欣65749510")[0] == "王瑞欣"
+    assert read_person("浏览次数")[0] == ""
+
+
+def test_page_dates_are_not_the_replys_date():
+    f = _fields(
+        "对县十六届人大一次会议第3号建议的答复\n发布日期:2012-06-18作者:xksh来源:人大办公室\n"
+        "王孝友代表:\n你提出的“关于加固河堤”的建议收悉。现答复如下:\n感谢。\n"
+    )
+    assert f.date is None
+    assert "date" not in f.low_confidence_fields() or f.field_confidence["date"] < 0.7
+
+
+def test_field_confidence_covers_the_fields_and_lies_in_range():
+    f = _fields("关于县十七届人大一次会议第5号建议的答复\n陈龙代表:\n您提出的《关于修路的建议》收悉。\n")
+    assert set(f.field_confidence) == {
+        "title", "kind", "doc_number", "session", "proposal_number", "addressees", "proposal_title",
+        "issuing_organ", "date", "signer", "handler", "phone", "cc",
+    }
+    assert all(0.0 <= value <= 1.0 for value in f.field_confidence.values())
+    # Cut before the sign-off: the empty organ is marked for review.
+    assert "issuing_organ" in f.low_confidence_fields()
+
+
+def test_cells_split_at_labels_without_colons():
+    line = split_cells("文号发布机构舟曲县教育局")
+    assert [(c.role, c.value) for c in line.cells] == [("doc_number", ""), ("publisher", "舟曲县教育局")]
+    assert split_cells("我局将加强联系,电话畅通。").cells == []
+
+
+def test_chinese_numerals_dates_and_keys():
+    assert cn_number("二〇〇六") == 2006 and cn_number("二0一七") == 2017 and cn_number("二十一") == 21
+    assert chinese_numeral_value("十二") == 12 and chinese_numeral_value("一百") is None
+    assert parse_date("二0一七年五月二十六日") == datetime.date(2017, 5, 26)
+    assert parse_bare_date("2022711") == datetime.date(2022, 7, 11)
+    assert parse_bare_date("20241018") == datetime.date(2024, 10, 18)
+    assert section_number("（二）强化创新载体") == (2, 2, "（二）", "强化创新载体")
+    assert doc_number_key("常工信复", 2021, "022") == "常工信复|2021|22" and proposal_key("第0287号") == "287"
+
+
+def test_title_and_number_inside_run_together_header_text():
+    f = _fields(
+        "索引号:116204/2023-1发布机构:白银市人民政府关于对市政协八届一次会议第016号提案的答复\n"
+        "展开菜单宁交函〔2021〕141号\n"
+        "周博委员:\n您提出的《关于划定生态红线的建议》(第016号)收悉。现答复如下:\n感谢。\n"
+    )
+    assert f.title == "关于对市政协八届一次会议第016号提案的答复"
+    assert f.doc_number.text == "宁交函〔2021〕141号"
+
+
+def test_salutation_run_into_a_page_label_line():
+    f = _fields(
+        "关于县政协十届五次会议第22号提案的答复\n发布时间:2021-09-07来源:某县文化和旅游局浏览量:字号:打印石昌艳委员:您好。"
+        "您提出的“关于加强非遗保护的提案”收悉。\n感谢。\n"
+    )
+    assert f.addressees == [Addressee("石昌艳", "member")]
+    f = _fields("关于县十七届人大五次会议第27号建议的答复\n余秀华代表您提出的《关于修缮排污设施的建议》收悉,现答复如下:\n")
+    assert f.addressees == [Addressee("余秀华", "delegate")]
