@@ -108,6 +108,8 @@ def filter_label(name: str, value: str) -> str:
     if name == "topic":
         topic = Topic.objects.filter(slug=value).first()
         return topic.name if topic else value
+    if name == "handling":
+        return f"办理类别 {value} 类"
     return value
 
 

@@ -560,8 +560,22 @@ def _one_edit_apart(candidate: str, word: str) -> bool:
     return False
 
 
+DATE_RANGE_FILTER = "date"  # its value "YYYY-MM-DD..YYYY-MM-DD", either end may be empty
+
+
+def _filter_term(name: str, value: str) -> wq.Query:
+    if name != DATE_RANGE_FILTER:
+        return wq.Term(name, value)
+    start, _, end = value.partition("..")
+    return wq.DateRange(
+        "date",
+        datetime.fromisoformat(start) if start else None,
+        datetime.fromisoformat(end).replace(hour=23, minute=59, second=59) if end else None,
+    )
+
+
 def _filter_query(filters: dict[str, str]) -> wq.Query | None:
-    terms = [wq.Term(name, value) for name, value in filters.items()]
+    terms = [_filter_term(name, value) for name, value in filters.items()]
     if not terms:
         return None
     return terms[0] if len(terms) == 1 else wq.And(terms)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import validate_slug
 
-from search.selectors import SORT_CHOICES, SearchParams
+from search.selectors import SCOPE_CHOICES, SORT_CHOICES, SearchParams
 
 # C0 and C1 control characters (NUL, ESC, DEL …): no query means them, and no stored value holds them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -52,12 +52,40 @@ class FilterForm(forms.Form):
         return {name: errors for name, errors in self.errors.items() if isinstance(self.fields.get(name), FilterField)}
 
 
+def refuse_non_handling_category(value: str) -> None:
+    if value not in ("A", "B", "C"):
+        raise ValidationError("办理类别应为 A、B 或 C。", code="handling")
+
+
+class DateFilterField(forms.DateField):
+    """A 成文日期 bound of the advanced search, YYYY-MM-DD; anything else is a bad request like any filter."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], required=False, **kwargs)
+
+
 class SearchForm(FilterForm):
-    """The query is free text, searched literally, never refused; an unknown sort falls back to the default."""
+    """The query is free text, searched literally, never refused; an unknown sort or scope falls back to the default."""
 
     q = QueryField(label="检索词", required=False, strip=True)
     organ = FilterField(required=False)
+    handling = FilterField(required=False, validators=[refuse_non_handling_category])
+    date_from = DateFilterField(label="成文日期自")
+    date_to = DateFilterField(label="至")
+    scope = forms.ChoiceField(choices=list(SCOPE_CHOICES.items()), required=False)
     sort = forms.ChoiceField(choices=[("", "默认")] + list(SORT_CHOICES.items()), required=False)
+
+    def filter_errors(self) -> dict[str, list[str]]:
+        self.is_valid()
+        dated = (DateFilterField, FilterField)
+        return {name: errors for name, errors in self.errors.items() if isinstance(self.fields.get(name), dated)}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            if cleaned.get(name):
+                cleaned[name] = cleaned[name].isoformat()
+        return cleaned
 
 
 def search_params_from_query(data) -> SearchParams:

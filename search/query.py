@@ -412,6 +412,19 @@ class QueryCompiler:
             return wq.Or([subword, title])
         return wq.Or([wq.Term("text", word), subword, title])
 
+    def in_scope(self, parsed: ParsedQuery, scope: str) -> wq.Query:
+        """The query restricted to a scope of the advanced search: "title" (every positive clause found in the
+        title), "doc_number" (the text read as a 文号) or anything else (the full text, as compiled)."""
+        if scope == "doc_number":
+            return self._doc_number(parsed.as_text()) or wq.NullQuery
+        compiled = self.compile(parsed)
+        if scope != "title":
+            return compiled
+        in_title = [self._substring(clause.text, "title_subwords") for group in parsed.groups for clause in group
+                    if not clause.negated and not clause.field]
+        in_title = [query for query in in_title if query is not None]
+        return wq.And([compiled, *in_title]) if in_title else compiled
+
     @staticmethod
     def _substring(text: str, fieldname: str = "subwords", *, boost: float = 1.0) -> wq.Query | None:
         """The text as a contiguous substring, found through a sub-word field (the text's or the title's)."""

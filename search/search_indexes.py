@@ -31,6 +31,7 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     session = KeywordField(model_attr="session")
     signer = KeywordField(model_attr="signer")
     issuing_organ = KeywordField(model_attr="issuing_organ")
+    handling_category = KeywordField(model_attr="handling_category")
     topics = KeywordListField()
     addressees = KeywordListField()
     date = indexes.DateField(model_attr="date", null=True)

@@ -9,7 +9,7 @@ from whoosh import query as wq
 
 from replies.models import Reply, Topic
 from replies.selectors import FacetValue
-from search.backend import SearchHit, SearchRequest, SearchResponse
+from search.backend import DATE_RANGE_FILTER, SearchHit, SearchRequest, SearchResponse
 from search.highlight import highlight_snippets
 from search.indexing import search_backend
 from search.query import ParsedQuery, QueryCompiler, Unit, is_question, parse_query
@@ -19,7 +19,8 @@ from search.synonyms import synonym_table
 FACET_FIELDS = ("kind", "year", "session", "signer", "issuing_organ", "topics")
 SORT_CHOICES = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 FILTER_FIELDS = {"kind": "kind", "year": "year", "signer": "signer", "session": "session",
-                 "topic": "topics", "organ": "issuing_organ"}
+                 "topic": "topics", "organ": "issuing_organ", "handling": "handling_category"}
+SCOPE_CHOICES = {"": "全文", "title": "标题", "doc_number": "文号"}
 # When fewer than RELAX_BELOW documents hold every word as typed, up to SUPPLEMENT_SIZE more follow below them
 # (ReplySearchResults.supplement): those holding the words through synonyms, then those holding most words.
 RELAX_BELOW = 10
@@ -39,10 +40,17 @@ class SearchParams:
     session: str = ""
     topic: str = ""
     organ: str = ""
+    handling: str = ""
+    date_from: str = ""  # 成文日期 from, YYYY-MM-DD (validated by search.forms)
+    date_to: str = ""
+    scope: str = ""
     sort: str = ""
 
     def filters(self) -> dict[str, str]:
-        return {FILTER_FIELDS[name]: getattr(self, name) for name in FILTER_FIELDS if getattr(self, name)}
+        filters = {FILTER_FIELDS[name]: getattr(self, name) for name in FILTER_FIELDS if getattr(self, name)}
+        if self.date_from or self.date_to:
+            filters[DATE_RANGE_FILTER] = f"{self.date_from}..{self.date_to}"
+        return filters
 
     def effective_sort(self, parsed: ParsedQuery) -> str:
         if self.sort in SORT_CHOICES:
@@ -84,7 +92,7 @@ class ReplySearchResults:
         self.params = params
         self.sort = params.effective_sort(parsed)
         self.highlight_terms = parsed.highlight_terms()
-        self._query = wq.Every() if parsed.is_empty else QueryCompiler().compile(parsed)
+        self._query = wq.Every() if parsed.is_empty else QueryCompiler().in_scope(parsed, params.scope)
         self._expanding = QueryCompiler(synonym_table())
         self._include_drafts = include_drafts
         self._filters = params.filters()
@@ -140,7 +148,7 @@ class ReplySearchResults:
         if self._supplement is None:
             self._supplement = []
             found = 0 if self.parsed.is_empty else self.count()
-            if not self.parsed.is_empty and found < RELAX_BELOW:
+            if not self.parsed.is_empty and found < RELAX_BELOW and not self.params.scope:  # a scope is asked for strictly
                 misspelt = found == 0 and self.suggestion is not None and not is_question(self.parsed)
                 self._supplement = self._supplementary_hits(nothing_found=found == 0, relax=not misspelt)
         return self._supplement
