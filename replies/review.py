@@ -194,7 +194,15 @@ def review_low_confidence_labels(reply: Reply) -> list[str]:
     return [str(getattr(fields.get(name), "verbose_name", name)) for name in review_low_confidence(reply)]
 
 
-DAMAGE_LABELS = {"uncertain_repair": "修复把握不大"}
+DAMAGE_LABELS = {
+    "uncertain_repair": "修复把握不大",
+    "lost_text": "字节丢失，无法还原",
+    "control_characters": "含控制字符",
+    "utf8_as_gbk": "UTF-8 被当作 GBK 读取",
+    "utf8_as_gb18030": "UTF-8 被当作 GB18030 读取",
+    "utf8_as_big5": "UTF-8 被当作 Big5 读取",
+    "utf8_as_cp1252_lossy": "UTF-8 被当作 Windows-1252 读取（有损）",
+}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive
 from replies.ingest.citations import find_citations
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
-from replies.ingest.pipeline import PreparedDocument, check_preflight, content_sha256, prepare_document
+from replies.ingest.pipeline import DRAFT_FLAGS, PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
 from replies.models import (
     Addressee,
@@ -31,9 +31,7 @@ from replies.models import (
 from search.indexing import index_enqueue
 
 logger = logging.getLogger(__name__)
-# Quality flags that keep a reply a draft whatever the upload asked: its text could not be read, or still
-# reads as garbage after repair.
-DRAFT_FLAGS = frozenset({"needs_ocr", "needs_conversion", "mojibake_unrepaired"})
+
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Build the character bigram model that replies.ingest.mojibake uses to repair damaged text.
+"""Build the character model that replies.ingest.mojibake uses to repair damaged text.
 
-Counts characters and character pairs in clean Chinese text: the benchmark corpus (which is
-not shipped with the project), the clean seed documents, and the words of jieba's
+Counts characters, character pairs and triples in clean Chinese text: the benchmark corpus (which is
+not shipped with the project) without the parts scripts/measure_mojibake.py measures, the
+clean seed documents, and the words of jieba's
 dictionary weighted by their frequency. Rare pairs are pruned so that the result stays small.
 
     python scripts/build_char_model.py [--corpus ../shared/corpus] [--output PATH]
@@ -22,15 +23,9 @@ sys.path.insert(0, str(REPO))
 
 import jieba  # noqa: E402
 
-from replies.ingest.mojibake import (  # noqa: E402
-    FULLWIDTH_BY_ASCII,
-    LINE_BREAK_SYMBOL,
-    MODEL_FORMAT,
-    MODEL_PATH,
-    is_cjk_context,
-    lm_symbol,
-    looks_like_mojibake,
-)
+from replies.ingest.charmodel import LINE_BREAK_SYMBOL, MODEL_FORMAT, MODEL_PATH, lm_symbol  # noqa: E402
+from replies.ingest.mojibake_lossy_cp1252 import FULLWIDTH_BY_ASCII, is_cjk_context, looks_like_mojibake  # noqa: E402
+from scripts.measure_mojibake import is_held_out  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SEEDS = REPO / "fixtures" / "seeds"
@@ -39,6 +34,9 @@ CORPUS_TEXT_FIELDS = ("title", "text", "message_text")
 # its word-internal pairs to a supporting role.
 JIEBA_WEIGHT = 0.1
 MIN_BIGRAM_COUNT = 3
+# Trigrams are counted in the texts only (not jieba's words) and pruned harder: they only help
+# to choose the characters that lost bytes.
+MIN_TRIGRAM_COUNT = 5
 
 
 def corpus_texts(corpus: Path) -> Iterator[str]:
@@ -49,6 +47,8 @@ def corpus_texts(corpus: Path) -> Iterator[str]:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             for line in lines:
                 document = json.loads(line)
+                if is_held_out(document["id"]):
+                    continue  # measured by scripts/measure_mojibake.py, so never learnt from
                 for field in CORPUS_TEXT_FIELDS:
                     if document.get(field):
                         yield document[field]
@@ -65,11 +65,12 @@ def symbols(text: str) -> str:
     return LINE_BREAK_SYMBOL + "".join(map(lm_symbol, text)) + LINE_BREAK_SYMBOL
 
 
-def count_texts(texts: Iterable[str], unigrams: Counter, bigrams: Counter) -> None:
+def count_texts(texts: Iterable[str], unigrams: Counter, bigrams: Counter, trigrams: Counter) -> None:
     for text in texts:
         sequence = symbols(text)
         unigrams.update(sequence)
         bigrams.update(map(str.__add__, sequence, sequence[1:]))
+        trigrams.update(sequence[i : i + 3] for i in range(len(sequence) - 2))
 
 
 def count_jieba_words(unigrams: Counter, bigrams: Counter) -> None:
@@ -100,17 +101,26 @@ def fullwidth_share(texts: Iterable[str]) -> float:
     return fullwidth / max(1, fullwidth + ascii_)
 
 
-def write_model(path: Path, unigrams: Counter, bigrams: Counter, prior: float) -> int:
+def write_model(path: Path, unigrams: Counter, bigrams: Counter, trigrams: Counter, prior: float) -> tuple[int, int]:
     successor_types: Counter = Counter(pair[0] for pair in bigrams)
     kept = sorted(pair for pair, count in bigrams.items() if count >= MIN_BIGRAM_COUNT)
+    context_counts: Counter = Counter()
+    context_types: Counter = Counter()
+    for triple, count in trigrams.items():
+        context_counts[triple[:2]] += count
+        context_types[triple[:2]] += 1
+    kept_trigrams = sorted(triple for triple, count in trigrams.items() if count >= MIN_TRIGRAM_COUNT)
+    contexts = sorted({triple[:2] for triple in kept_trigrams})
     path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0 keeps the file byte-identical when it is rebuilt from the same inputs.
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as zipped:
         lines = [f"#{MODEL_FORMAT}", f"P\tfullwidth_prior\t{prior:.4f}"]
         lines += (f"U\t{char}\t{round(unigrams[char])}\t{successor_types[char]}" for char in sorted(unigrams))
         lines += (f"B\t{pair}\t{round(bigrams[pair])}" for pair in kept)
+        lines += (f"C\t{pair}\t{context_counts[pair]}\t{context_types[pair]}" for pair in contexts)
+        lines += (f"T\t{triple}\t{trigrams[triple]}" for triple in kept_trigrams)
         zipped.write(("\n".join(lines) + "\n").encode("utf-8"))
-    return len(kept)
+    return len(kept), len(kept_trigrams)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,13 +131,15 @@ def main(argv: list[str] | None = None) -> None:
 
     unigrams: Counter = Counter()
     bigrams: Counter = Counter()
+    trigrams: Counter = Counter()
     texts = [*corpus_texts(args.corpus), *clean_seed_texts()]
-    count_texts(texts, unigrams, bigrams)
+    count_texts(texts, unigrams, bigrams, trigrams)
     prior = fullwidth_share(texts)
     count_jieba_words(unigrams, bigrams)
-    kept = write_model(args.output, unigrams, bigrams, prior)
+    kept, kept_trigrams = write_model(args.output, unigrams, bigrams, trigrams, prior)
     print(
         f"{args.output}: {len(texts)} texts, {len(unigrams)} symbols, {kept} of {len(bigrams)} pairs, "
+        f"{kept_trigrams} of {len(trigrams)} triples, "
         f"full-width prior {prior:.3f}, {args.output.stat().st_size / 1e6:.2f} MB"
     )
 

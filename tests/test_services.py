@@ -169,3 +169,21 @@ def test_doc_numbers_printed_differently_are_the_same_reply(seeds, ingest):
     outcome = ingest(content=changed.encode(), filename="002-again.txt")
     assert outcome.status == IngestOutcome.NEW_VERSION
     assert outcome.reply == seeds["002"]
+
+
+def test_a_one_line_reply_is_kept_as_a_flagged_draft_not_refused(ingest):
+    outcome = ingest(content="关于市十六届人大五次会议第12号建议的答复：已收悉。".encode(), filename="one-line.txt",
+                     publish=True)
+    assert outcome.status == IngestOutcome.CREATED
+    reply = outcome.reply
+    assert reply.status == Reply.Status.DRAFT and "short_text" in reply.quality_flags
+
+
+def test_text_still_garbled_after_repair_is_a_flagged_draft_even_when_publishing_was_asked(ingest):
+    garbled = seed_path("002").read_text(encoding="utf-8").encode("utf-8").decode("big5", errors="replace")
+    outcome = ingest(content=garbled.encode("utf-8"), filename="garbled.txt", publish=True)
+    assert outcome.status == IngestOutcome.CREATED
+    reply = outcome.reply
+    assert reply.status == Reply.Status.DRAFT and "mojibake_unrepaired" in reply.quality_flags
+    assert any(note.get("kind") == "mojibake_unrepaired" and note.get("stretches") for note in reply.repair_notes)
+    assert not any(ord(character) < 32 and character not in "\n\t" for character in reply.title + reply.body)

@@ -1,238 +1,99 @@
-"""Repair of lossy UTF-8-as-Windows-1252 mojibake in Chinese text.
+"""Mojibake in Chinese text: recognise each common kind, undo it, or flag it.
 
-The damage this module undoes happens in three steps:
+Pure: text in, ``MojibakeRepair`` (the text and a report of what was done where) out.
 
-1. UTF-8 bytes are decoded as Windows-1252 with errors ignored, so the five bytes that code
-   page leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) vanish.
-2. ftfy 6.2 repairs every stretch it can. A character that lost a byte cannot be repaired,
-   and ftfy never starts a repair right after a UTF-8 continuation byte, so the characters
-   after a broken one stay mojibake up to the next ASCII character. ftfy also folds the
-   full-width punctuation it repairs (，：；（）！？) to ASCII.
-3. Soft hyphens (byte 0xAD) are stripped from what is left, so damaged stretches lose that
-   byte as well.
+The kinds, each undone by its inverse transform:
 
-The repair turns every damaged stretch back into bytes, enumerates the characters each
-incomplete UTF-8 sequence could have been, and picks the most probable reading with a
-character bigram model (see ``scripts/build_char_model.py``). It then restores full-width
-punctuation where the document's own surviving punctuation shows that was its style.
+* UTF-8 read as Windows-1252 or Latin-1 (``å¸¸å·``), GBK or Big5 read as either (``³£ÖÝ``):
+  the text is turned back into single bytes and decoded as UTF-8, GB18030 or Big5. ftfy's
+  ``fix_encoding`` is one of the candidates, and does this for UTF-8 whenever it can;
+* UTF-8 read as GBK, GB18030 or Big5 (``甯稿窞``): the text is encoded with that codec and
+  decoded as UTF-8. Such decoders replace each byte they cannot pair with U+FFFD; those bytes
+  are filled in with the character model (``mojibake_lost_bytes``);
+* the same done twice: every candidate is tried again on its own result;
+* the lossy Windows-1252 kind of seed 001 (``mojibake_lossy_cp1252``), where bytes were dropped
+  and ftfy had then repaired part of the text.
+
+Damage is looked for stretch by stretch, so a document where only some paragraphs or words are
+damaged is repaired there and left alone elsewhere. A candidate replaces its stretch only when
+the character model scores it clearly better than the stretch as it is (``REPAIR_MARGIN``);
+otherwise the stretch is kept and reported by ``find_damage``, which the pipeline uses to flag
+text that still looks damaged. Repairs that had to guess too many lost characters are applied
+and reported as uncertain.
 """
 from __future__ import annotations
 
-import gzip
-import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, product
-from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterator, NamedTuple
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "char_bigrams.tsv.gz"
-MODEL_FORMAT = "char-bigrams v1"
+import ftfy
+import opencc
 
-# Spans whose chosen reading has a lower posterior than this are reported as low confidence.
+from replies.ingest.charmodel import CharBigramModel, default_model
+from replies.ingest.mojibake_lossy_cp1252 import (
+    BYTE_OF_CHAR,
+    MOJIBAKE_RUN_RE,
+    decode_run,
+    looks_like_mojibake,
+    repair_lossy_cp1252,
+    utf8_sequence_length,
+)
+from replies.ingest.mojibake_lost_bytes import REPLACEMENT, read_lost_bytes, read_lost_bytes_twice
+
+__all__ = ["MojibakeRepair", "Repair", "Stretch", "find_damage", "looks_like_mojibake", "repair_mojibake"]
+
+# A repair must make the text this much more probable (in nats) to be applied...
+REPAIR_MARGIN = 8.0
+# ...and a stretch whose best repair gains more than this, applied or not, looks damaged.
+DAMAGE_MARGIN = 4.0
+# Characters whose lost bytes were filled with a posterior below this are reported.
 LOW_CONFIDENCE_THRESHOLD = 0.8
+# A repair with more than this share of low-confidence characters is applied but still
+# reported as damaged: too much was lost to trust it without a look.
+MAX_LOW_CONFIDENCE_SHARE = 0.03
 
-# Bytes that can be missing from a damaged stretch: the five Windows-1252 leaves undefined,
-# plus 0xAD, whose soft hyphen was stripped after ftfy had run.
-DROPPABLE_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD)
+LOSSY_CP1252 = "utf8_as_cp1252_lossy"
+# Fewer characters than this that read as UTF-8 in GBK or Big5 are as likely chance as damage
+# (two clean characters can make one character and a half): two damaged characters make three.
+MIN_DOUBLE_BYTE_STRETCH = 3
+# Codecs that UTF-8 is mistaken for, two bytes at a time.
+DOUBLE_BYTE_CODECS = ("gbk", "gb18030", "big5")
+# Encodings a document really had, when its bytes were shown one byte a character.
+SINGLE_BYTE_SOURCES = ("utf-8", "gb18030", "big5")
 
-# Cost (in nats) of reading a character of a damaged stretch as itself rather than as a
-# byte of a UTF-8 sequence. The mechanism leaves such characters only in rare corners.
-LITERAL_COST = 9.0
-# Readings scoring this much (in nats) below the best at the same point are dropped.
-VITERBI_BEAM = 15.0
-
-# Costs (in nats) of readings the damage mechanism would not have produced (see
-# _mechanism_cost). Repaired text right after a run is a hard fact of ftfy's lookbehind; a
-# complete character left unrepaired where ftfy could have started is merely unlikely, as
-# ftfy's badness heuristic passes over about a third of single Chinese characters.
-UNREPAIRED_COMPLETE_COST = 1.5
-REPAIRED_AFTER_BLOCKING_COST = 12.0
-
-# How strongly the document-wide punctuation style pulls a punctuation mark with little
-# evidence of its own, and how strongly the corpus prior pulls a document with little.
-PUNCTUATION_TYPE_WEIGHT = 3.0
-PUNCTUATION_PRIOR_WEIGHT = 2.0
-# A folded mark is restored when full-width is the likelier original.
-RESTORE_FULLWIDTH_ABOVE = 0.5
-
-# Full-width punctuation that ftfy folds to ASCII when it repairs it, grouped so that
-# opening and closing brackets share their evidence.
-FULLWIDTH_BY_ASCII = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
-PUNCTUATION_TYPE = {",": ",", ":": ":", ";": ";", "(": "()", ")": "()", "!": "!", "?": "?"}
-
-# Language-model symbols for characters whose identity does not matter to the repair.
-LINE_BREAK_SYMBOL = "\ue000"
-SPACE_SYMBOL = " "
-DIGIT_SYMBOL = "0"
-LATIN_SYMBOL = "A"
+# One character for each byte 0x00-0xFF: ASCII, Latin-1, and Windows-1252's specials.
+_BYTE_CHARS = {chr(byte): byte for byte in range(0x100)} | BYTE_OF_CHAR
+_BYTE_CHAR_CLASS = "".join(re.escape(char) for char in _BYTE_CHARS if not char.isascii())
+# A run of them with the ASCII inside, and one ASCII character after that can be a GBK or
+# Big5 trail byte.
+_SINGLE_BYTE_RUN_RE = re.compile(f"[{_BYTE_CHAR_CLASS}](?:[\\x00-\\x7f]*[{_BYTE_CHAR_CLASS}])*[\\x40-\\x7e]?")
+_WINDOWS_1252_ONLY = frozenset(char for char in BYTE_OF_CHAR if ord(char) > 0xFF)
+# Valid UTF-8 multi-byte sequences, three in a row: what a line encoded wrongly shows.
+_UTF8_RUN_RE = re.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}){3,}")
+# What lost text leaves: U+FFFD, and U+FFFD's UTF-8 bytes read as GBK (锟斤拷) or the
+# debugger fill bytes 0xCC and 0xCD read as GBK (烫烫, 屯屯).
+_LOST_TEXT_RE = re.compile("\ufffd+|(?:锟斤拷)+|烫{3,}|屯{3,}")
+_SPACE_RE = re.compile(r"\s")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
 
 
 # --------------------------------------------------------------------------------------
-# Windows-1252 byte view of text
-# --------------------------------------------------------------------------------------
-
-
-def _windows_1252_high_bytes() -> dict[str, int]:
-    """Each character Windows-1252 decodes a byte 0x80-0xFF to, mapped to that byte."""
-    table = {}
-    for byte in range(0x80, 0x100):
-        try:
-            table[bytes([byte]).decode("cp1252")] = byte
-        except UnicodeDecodeError:
-            continue
-    return table
-
-
-BYTE_OF_CHAR = _windows_1252_high_bytes()
-_WINDOWS_1252_DEFINED_BYTES = frozenset(BYTE_OF_CHAR.values())
-_MOJIBAKE_CHARS = "".join(re.escape(char) for char in BYTE_OF_CHAR)
-_CONTINUATION_CHARS = "".join(re.escape(c) for c, b in BYTE_OF_CHAR.items() if b < 0xC0)
-_LEAD_CHARS = "".join(re.escape(c) for c, b in BYTE_OF_CHAR.items() if 0xC2 <= b <= 0xF4)
-MOJIBAKE_RUN_RE = re.compile(f"[{_MOJIBAKE_CHARS}]+")
-# A UTF-8 lead byte followed by a continuation byte, both shown as Windows-1252 characters.
-MOJIBAKE_SIGNATURE_RE = re.compile(f"[{_LEAD_CHARS}][{_CONTINUATION_CHARS}]")
-
-
-# Continuation bytes after which ftfy never starts a repair: all but those Windows-1252 shows
-# as quotation marks, dashes and the ellipsis, which ftfy takes as possibly meant.
-NON_STRICT_CONTINUATION_BYTES = frozenset(b"\x82\x84\x85\x91\x92\x93\x94\x96\x97")
-
-
-def is_continuation_byte(byte: int) -> bool:
-    return 0x80 <= byte <= 0xBF
-
-
-def blocks_ftfy_repair(byte: int) -> bool:
-    """Whether ftfy leaves mojibake right after this byte's character unrepaired."""
-    return is_continuation_byte(byte) and byte not in NON_STRICT_CONTINUATION_BYTES
-
-
-def utf8_sequence_length(lead: int) -> int:
-    """Length of the UTF-8 sequence a lead byte starts, 0 if it cannot start one."""
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
-
-
-def looks_like_mojibake(text: str) -> bool:
-    """Whether text shows UTF-8 sequences that were decoded as Windows-1252."""
-    return any(_is_utf8_prefix(match.group().encode("cp1252")) for match in MOJIBAKE_SIGNATURE_RE.finditer(text))
-
-
-def _is_utf8_prefix(data: bytes) -> bool:
-    """Whether data starts a well-formed UTF-8 sequence (ruling out overlongs and surrogates)."""
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError as error:
-        return error.reason == "unexpected end of data"
-
-
-# --------------------------------------------------------------------------------------
-# Character bigram model
-# --------------------------------------------------------------------------------------
-
-
-def lm_symbol(char: str) -> str:
-    """The symbol the character model uses for char: digits, Latin letters and spaces pooled."""
-    if char in "\n\r\u2028\u2029":
-        return LINE_BREAK_SYMBOL
-    if char.isascii():
-        if char.isdigit():
-            return DIGIT_SYMBOL
-        if char.isalpha():
-            return LATIN_SYMBOL
-    if char in " \t\xa0\u3000":
-        return SPACE_SYMBOL
-    return char
-
-
-class CharBigramModel:
-    """Interpolated Witten-Bell character bigram model over pruned counts."""
-
-    def __init__(
-        self,
-        unigrams: dict[str, int],
-        successor_types: dict[str, int],
-        bigrams: dict[str, int],
-        fullwidth_prior: float,
-    ) -> None:
-        self.unigrams = unigrams
-        self.successor_types = successor_types
-        self.bigrams = bigrams
-        self.fullwidth_prior = fullwidth_prior
-        self.total = sum(unigrams.values())
-        self._logprobs: dict[tuple[str, str], float] = {}
-
-    def knows(self, char: str) -> bool:
-        return lm_symbol(char) in self.unigrams
-
-    def unigram_prob(self, symbol: str) -> float:
-        return (self.unigrams.get(symbol, 0) + 0.5) / (self.total + 0.5 * len(self.unigrams))
-
-    def logprob(self, previous: str, char: str) -> float:
-        """log P(char | previous), both given as text characters."""
-        key = (previous, char)
-        cached = self._logprobs.get(key)
-        if cached is None:
-            cached = self._logprobs[key] = self._symbol_logprob(lm_symbol(previous), lm_symbol(char))
-        return cached
-
-    def _symbol_logprob(self, previous: str, symbol: str) -> float:
-        backoff = self.unigram_prob(symbol)
-        context_count = self.unigrams.get(previous, 0)
-        types = self.successor_types.get(previous, 0)
-        if not context_count or not types:
-            return math.log(backoff)
-        pair_count = self.bigrams.get(previous + symbol, 0)
-        return math.log((pair_count + types * backoff) / (context_count + types))
-
-    @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> CharBigramModel:
-        unigrams: dict[str, int] = {}
-        successor_types: dict[str, int] = {}
-        bigrams: dict[str, int] = {}
-        fullwidth_prior = 0.9
-        with gzip.open(path, "rt", encoding="utf-8", newline="\n") as lines:
-            header = next(lines).rstrip("\n")
-            if header != f"#{MODEL_FORMAT}":
-                raise ValueError(f"{path} is not a {MODEL_FORMAT} file (header {header!r})")
-            for line in lines:
-                kind, key, *values = line.rstrip("\n").split("\t")
-                if kind == "B":
-                    bigrams[key] = int(values[0])
-                elif kind == "U":
-                    unigrams[key] = int(values[0])
-                    successor_types[key] = int(values[1])
-                elif kind == "P" and key == "fullwidth_prior":
-                    fullwidth_prior = float(values[0])
-        return cls(unigrams, successor_types, bigrams, fullwidth_prior)
-
-
-@lru_cache(maxsize=1)
-def default_model() -> CharBigramModel:
-    """The shipped model, loaded on first use."""
-    return CharBigramModel.load()
-
-
-# --------------------------------------------------------------------------------------
-# Result types
+# Report
 # --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class RepairedSpan:
-    start: int  # offset of the replacement in the repaired text
+class Repair:
+    """One damaged stretch, undone."""
+
+    damage: str  # the kind, e.g. "utf8_as_gbk"; two kinds joined by "+" when it was done twice
+    start: int  # of the replacement in the repaired text
     damaged: str
     replacement: str
-    confidence: float  # 0..1, the model's posterior for the chosen reading
+    lost_bytes: int = 0
+    gain: float = 0.0  # how much more probable (nats) the model finds the replacement
 
     @property
     def end(self) -> int:
@@ -240,372 +101,408 @@ class RepairedSpan:
 
 
 @dataclass(frozen=True)
-class MojibakeRepair:
-    text: str
-    changed: bool
-    spans: tuple[RepairedSpan, ...] = ()
-    low_confidence: tuple[RepairedSpan, ...] = ()
+class Stretch:
+    """A stretch of text: damaged and left, or repaired with little confidence."""
 
-
-# --------------------------------------------------------------------------------------
-# Decoding one damaged stretch
-# --------------------------------------------------------------------------------------
-
-
-class Token(NamedTuple):
-    """One reading of the run's bytes [start, end): a character, or the run's own character."""
-
+    damage: str
     start: int
     end: int
-    char: str
-    literal: bool  # the run's character standing for itself, not a byte
-
-
-class DecodedChar(NamedTuple):
-    damaged: str
-    char: str
-    confidence: float
-
-
-class FtfyView(NamedTuple):
-    """How ftfy saw a character once Windows-1252 had dropped its undefined bytes."""
-
-    broken: bool  # it lost a byte, so ftfy could not repair it
-    leaves_open: bool  # ftfy could start a repair right after it
-
-
-@lru_cache(maxsize=100_000)
-def ftfy_view(char: str) -> FtfyView:
-    encoded = char.encode("utf-8")
-    seen = bytes(byte for byte in encoded if byte < 0x80 or byte in _WINDOWS_1252_DEFINED_BYTES)
-    return FtfyView(broken=len(seen) < len(encoded), leaves_open=not blocks_ftfy_repair(seen[-1]))
-
-
-def _mechanism_cost(previous: Token | None, token: Token | None) -> float:
-    """Cost of two adjacent readings that the damage mechanism would not have produced.
-
-    ftfy repairs most complete sequences where it may start, so a complete character in a
-    damaged run mostly follows one after which ftfy could not start; and repaired text after
-    a run means ftfy could start after the run's last character.
-    ``None`` stands for the text around the run: repaired text, or the start of a line.
-    """
-    if previous is not None and previous.literal or token is not None and token.literal:
-        return 0.0
-    leaves_open = previous is None or ftfy_view(previous.char).leaves_open
-    if token is None:
-        return 0.0 if leaves_open else REPAIRED_AFTER_BLOCKING_COST
-    if leaves_open and not ftfy_view(token.char).broken:
-        return UNREPAIRED_COMPLETE_COST
-    return 0.0
-
-
-def _fill_missing(present: bytes, missing: int) -> Iterator[bytes]:
-    """Every continuation-byte tail that is present with missing droppable bytes put back."""
-    width = len(present) + missing
-    for slots in combinations(range(width), missing):
-        for fillers in product(DROPPABLE_BYTES, repeat=missing):
-            kept = iter(present)
-            filler = iter(fillers)
-            yield bytes(next(filler) if position in slots else next(kept) for position in range(width))
-
-
-def _is_plausible_char(char: str) -> bool:
-    return unicodedata.category(char) not in ("Cc", "Cf", "Cn", "Co", "Cs", "Mn")
-
-
-def _sequence_tokens(data: bytes, start: int, model: CharBigramModel) -> list[Token]:
-    """Readings of the UTF-8 sequence whose lead byte is data[start], complete or lossy."""
-    length = utf8_sequence_length(data[start])
-    if not length:
-        return []
-    available = 0
-    while (
-        available < length - 1
-        and start + 1 + available < len(data)
-        and is_continuation_byte(data[start + 1 + available])
-    ):
-        available += 1
-    # Fewer continuation bytes than are there is also a reading: the rest are then literal.
-    return [
-        Token(start, start + 1 + used, char, False)
-        for used in range(available + 1)
-        for char in _candidate_chars(data[start : start + 1 + used], length, model)
-    ]
-
-
-@lru_cache(maxsize=50_000)
-def _candidate_chars(present: bytes, length: int, model: CharBigramModel) -> tuple[str, ...]:
-    """Characters of the given UTF-8 length that start with present, droppable bytes added.
-
-    Characters the model has never seen are kept only if there is nothing else.
-    """
-    candidates = set()
-    for tail in _fill_missing(present[1:], length - len(present)):
-        try:
-            char = (present[:1] + tail).decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if _is_plausible_char(char):
-            candidates.add(char)
-    known = {char for char in candidates if model.knows(char)}
-    return tuple(sorted(known or candidates))
-
-
-def _run_lattice(run: str, model: CharBigramModel) -> list[list[Token]]:
-    """For each byte position of the run, the tokens that start there."""
-    data = run.encode("cp1252")
-    lattice = []
-    for position, char in enumerate(run):
-        tokens = _sequence_tokens(data, position, model)
-        tokens.append(Token(position, position + 1, char, True))
-        lattice.append(tokens)
-    return lattice
-
-
-def _token_cost(previous: Token | None, token: Token) -> float:
-    return _mechanism_cost(previous, token) + (LITERAL_COST if token.literal else 0.0)
-
-
-def _best_path(lattice: list[list[Token]], left: str, right: str, model: CharBigramModel) -> list[Token]:
-    """Viterbi search for the most probable token sequence between two fixed neighbours."""
-    # best[position][(char, literal)] = (score, last token, key of the state before it)
-    State = tuple[str, bool]
-    best: list[dict[State, tuple[float, Token | None, State | None]]] = [{} for _ in range(len(lattice) + 1)]
-    best[0][(left, True)] = (0.0, None, None)
-    for position, tokens in enumerate(lattice):
-        states = best[position]
-        if not states:
-            continue
-        threshold = max(score for score, _, _ in states.values()) - VITERBI_BEAM
-        for key, (score, last, _) in states.items():
-            if score < threshold:
-                continue
-            for token in tokens:
-                total = score + model.logprob(key[0], token.char) - _token_cost(last, token)
-                ending = best[token.end]
-                state = (token.char, token.literal)
-                if state not in ending or ending[state][0] < total:
-                    ending[state] = (total, token, key)
-    final = best[len(lattice)]
-    closing_cost = {} if right.isascii() else {key: _mechanism_cost(final[key][1], None) for key in final}
-    key = max(final, key=lambda k: final[k][0] + model.logprob(k[0], right) - closing_cost.get(k, 0.0))
-    path = []
-    position = len(lattice)
-    while position > 0:
-        _, token, previous_key = best[position][key]
-        path.append(token)
-        position = token.start
-        key = previous_key
-    path.reverse()
-    return path
-
-
-def _token_confidence(
-    token: Token, alternatives: list[Token], previous: Token | None, following: Token | None,
-    context: tuple[str, str], model: CharBigramModel,
-) -> float:
-    """Posterior of token among the readings of the same bytes, its neighbours held fixed."""
-
-    def score(candidate: Token) -> float:
-        before = previous.char if previous else context[0]
-        after = following.char if following else context[1]
-        cost = _token_cost(previous, candidate)
-        if following is not None:
-            cost += _token_cost(candidate, following)
-        return model.logprob(before, candidate.char) + model.logprob(candidate.char, after) - cost
-
-    scores = [score(t) for t in alternatives if t.end == token.end]
-    top = max(scores)
-    return math.exp(score(token) - top) / sum(math.exp(s - top) for s in scores)
-
-
-def decode_run(run: str, left: str, right: str, model: CharBigramModel) -> list[DecodedChar]:
-    """The most probable original characters of one damaged stretch."""
-    lattice = _run_lattice(run, model)
-    path = _best_path(lattice, left, right, model)
-    decoded = []
-    for index, token in enumerate(path):
-        previous = path[index - 1] if index else None
-        following = path[index + 1] if index + 1 < len(path) else None
-        confidence = _token_confidence(token, lattice[token.start], previous, following, (left, right), model)
-        decoded.append(DecodedChar(run[token.start : token.end], token.char, confidence))
-    return decoded
-
-
-# --------------------------------------------------------------------------------------
-# Full-width punctuation
-# --------------------------------------------------------------------------------------
-
-
-def is_cjk_context(char: str) -> bool:
-    """Whether char belongs to Chinese running text (ideographs, CJK and full-width marks)."""
-    if not char:
-        return False
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x3000 < code <= 0x303F
-        or 0xFF01 <= code <= 0xFF5E
-        or char in "“”‘’—…·"
-    )
+    text: str
+    confidence: float | None = None  # for a filled character: the model's posterior
 
 
 @dataclass(frozen=True)
-class PunctuationEvidence:
-    """Punctuation whose original form survived: full-width inside damaged stretches, and
-    ASCII right after one, where ftfy could not have repaired (and folded) a full-width mark."""
-
-    fullwidth: dict[str, int]
-    ascii: dict[str, int]
-
-    def fullwidth_probability(self, kind: str, prior: float) -> float:
-        fullwidth_total = sum(self.fullwidth.values())
-        observed_total = fullwidth_total + sum(self.ascii.values())
-        document = (fullwidth_total + PUNCTUATION_PRIOR_WEIGHT * prior) / (observed_total + PUNCTUATION_PRIOR_WEIGHT)
-        fullwidth = self.fullwidth.get(kind, 0)
-        observed = fullwidth + self.ascii.get(kind, 0)
-        return (fullwidth + PUNCTUATION_TYPE_WEIGHT * document) / (observed + PUNCTUATION_TYPE_WEIGHT)
-
-
-# --------------------------------------------------------------------------------------
-# Whole-text repair
-# --------------------------------------------------------------------------------------
-
-
-class _Piece(NamedTuple):
-    """A stretch of the input as it goes to the output: unchanged text, or decoded characters."""
-
-    source: str
-    decoded: tuple[DecodedChar, ...] | None  # None for text kept as it is
+class MojibakeRepair:
+    text: str
+    repairs: tuple[Repair, ...] = ()
+    # Characters whose lost bytes were filled with little confidence (offsets in text).
+    low_confidence: tuple[Stretch, ...] = ()
+    # Stretches of text that still look damaged (offsets in text).
+    unrepaired: tuple[Stretch, ...] = ()
+    # Repaired stretches with so many low-confidence characters that they need a look.
+    uncertain: tuple[Stretch, ...] = ()
 
     @property
-    def text(self) -> str:
-        return self.source if self.decoded is None else "".join(d.char for d in self.decoded)
+    def changed(self) -> bool:
+        return bool(self.repairs)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(sorted({repair.damage for repair in self.repairs}))
 
 
-def _split_pieces(text: str, model: CharBigramModel) -> list[_Piece]:
+# --------------------------------------------------------------------------------------
+# Candidate readings of one stretch
+# --------------------------------------------------------------------------------------
+
+
+class Reading(NamedTuple):
+    damage: str
+    text: str
+    lost_bytes: int = 0
+    low_confidence: tuple[tuple[int, str, float], ...] = ()  # (offset, char, confidence)
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _single_bytes(text: str) -> bytes | None:
+    """The bytes a one-byte-a-character decoder (Latin-1 or Windows-1252) read as text."""
+    try:
+        return bytes(_BYTE_CHARS[char] for char in text)
+    except KeyError:
+        return None
+
+
+def _single_byte_name(text: str) -> str:
+    return "cp1252" if any(char in _WINDOWS_1252_ONLY for char in text) else "latin1"
+
+
+def _name(source: str) -> str:
+    return {"utf-8": "utf8", "gb18030": "gbk"}.get(source, source)
+
+
+def _single_byte_readings(text: str) -> Iterator[Reading]:
+    data = _single_bytes(text)
+    if data is None or data.isascii():
+        return
+    shown_as = _single_byte_name(text)
+    for source in SINGLE_BYTE_SOURCES:
+        try:
+            decoded = data.decode(source)
+        except UnicodeDecodeError:
+            continue
+        if source != "utf-8" and sum(not char.isascii() for char in decoded) < 2:
+            continue  # one double-byte character is too little to tell GBK or Big5 from chance
+        yield Reading(f"{_name(source)}_as_{shown_as}", decoded)
+    fixed, steps = ftfy.fix_encoding_and_explain(text)
+    if fixed != text and steps:
+        yield Reading(_ftfy_kind(steps), fixed)
+
+
+def _ftfy_kind(steps) -> str:
+    encodings = [encoding for action, encoding in steps if action == "encode"]
+    names = ["cp1252" if "1252" in encoding else "latin1" if "latin" in encoding else encoding for encoding in encodings]
+    return "+".join(f"utf8_as_{name}" for name in names) or "utf8_as_cp1252"
+
+
+def _double_byte_readings(text: str, model: CharBigramModel, left: str, right: str) -> Iterator[Reading]:
+    for codec in DOUBLE_BYTE_CODECS:
+        if codec == "gb18030" and _gbk_equals_gb18030(text):
+            continue
+        damage = f"utf8_as_{codec}"
+        if REPLACEMENT not in text:
+            try:
+                yield Reading(damage, text.encode(codec).decode("utf-8"))
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+            continue
+        readings = [(damage, read_lost_bytes(text, codec, model, left=left, right=right))]
+        if codec != "big5":
+            readings.append((f"{damage}+{damage}", read_lost_bytes_twice(text, codec, model, left=left, right=right)))
+        for name, reading in readings:
+            if reading is None:
+                continue
+            low = tuple((f.offset, f.char, f.confidence) for f in reading.filled if f.confidence < LOW_CONFIDENCE_THRESHOLD)
+            yield Reading(name, reading.text, reading.lost_bytes, low)
+
+
+def _gbk_equals_gb18030(text: str) -> bool:
+    try:
+        return text.replace(REPLACEMENT, "").encode("gbk") == text.replace(REPLACEMENT, "").encode("gb18030")
+    except UnicodeEncodeError:
+        return False
+
+
+def _lossy_cp1252_reading(text: str, model: CharBigramModel, left: str, right: str) -> Reading | None:
+    """Seed 001's kind, run by run. Only to compare: the document-wide repair applies it."""
+    if not looks_like_mojibake(text):
+        return None
     pieces = []
     cursor = 0
     for match in MOJIBAKE_RUN_RE.finditer(text):
-        run = match.group()
-        if not any(utf8_sequence_length(BYTE_OF_CHAR[char]) for char in run):
-            continue  # only marks such as “ — · that ftfy repaired; nothing to decode
-        if match.start() > cursor:
-            pieces.append(_Piece(text[cursor : match.start()], None))
-        left = text[match.start() - 1] if match.start() else "\n"
-        right = text[match.end()] if match.end() < len(text) else "\n"
-        pieces.append(_Piece(run, tuple(decode_run(run, left, right, model))))
+        if not any(utf8_sequence_length(BYTE_OF_CHAR[char]) for char in match.group()):
+            continue
+        before = text[match.start() - 1] if match.start() else left
+        after = text[match.end()] if match.end() < len(text) else right
+        pieces += [text[cursor : match.start()], "".join(d.char for d in decode_run(match.group(), before, after, model))]
         cursor = match.end()
-    if cursor < len(text):
-        pieces.append(_Piece(text[cursor:], None))
-    return pieces
+    return Reading(LOSSY_CP1252, "".join(pieces) + text[cursor:])
 
 
-def _blocks_ftfy_after(piece: _Piece) -> bool:
-    """Whether ftfy could not have repaired (and folded) a full-width mark right after piece."""
-    return piece.decoded is not None and blocks_ftfy_repair(BYTE_OF_CHAR[piece.source[-1]])
+def _readings(text: str, model: CharBigramModel, left: str, right: str) -> Iterator[Reading]:
+    yield from _single_byte_readings(text)
+    yield from _double_byte_readings(text, model, left, right)
 
 
-def _collect_punctuation_evidence(pieces: list[_Piece]) -> PunctuationEvidence:
-    fullwidth: dict[str, int] = {}
-    ascii_: dict[str, int] = {}
-    ascii_of_fullwidth = {wide: narrow for narrow, wide in FULLWIDTH_BY_ASCII.items()}
-    for index, piece in enumerate(pieces):
-        if piece.decoded is not None:
-            for decoded in piece.decoded:
-                if decoded.char in ascii_of_fullwidth:
-                    kind = PUNCTUATION_TYPE[ascii_of_fullwidth[decoded.char]]
-                    fullwidth[kind] = fullwidth.get(kind, 0) + 1
-        elif index and _blocks_ftfy_after(pieces[index - 1]) and piece.source[0] in PUNCTUATION_TYPE:
-            kind = PUNCTUATION_TYPE[piece.source[0]]
-            ascii_[kind] = ascii_.get(kind, 0) + 1
-    return PunctuationEvidence(fullwidth, ascii_)
+def _candidates(text: str, model: CharBigramModel, left: str, right: str) -> list[Reading]:
+    """Every reading of text, and every reading of those (the same damage done twice)."""
+    first = list(_readings(text, model, left, right))
+    candidates = list(first)
+    lossy = _lossy_cp1252_reading(text, model, left, right)
+    if lossy is not None:
+        candidates.append(lossy)
+    for reading in first:
+        if reading.lost_bytes:
+            continue  # bytes filled by the model on mojibake: read_lost_bytes_twice fills both layers at once
+        for again in _readings(reading.text, model, left, right):
+            candidates.append(
+                Reading(f"{reading.damage}+{again.damage}", again.text, again.lost_bytes, again.low_confidence)
+            )
+    return candidates
 
 
-def _restore_fullwidth(
-    pieces: list[_Piece], model: CharBigramModel
-) -> list[tuple[int, int, str, float]]:
-    """Positions (piece index, offset, full-width mark, probability) to restore."""
-    evidence = _collect_punctuation_evidence(pieces)
-    restorations = []
-    for index, piece in enumerate(pieces):
-        if piece.decoded is not None:
+def _score(reading: Reading, model: CharBigramModel, left: str, right: str) -> float:
+    text = reading.text
+    if reading.damage.startswith("big5_as") or "+big5_as" in reading.damage:
+        text = _traditional_to_simplified().convert(text)
+    return model.score(text, left, right)
+
+
+class _Choice(NamedTuple):
+    start: int
+    end: int
+    reading: Reading
+    gain: float
+
+
+def _best_reading(text: str, start: int, end: int, model: CharBigramModel) -> _Choice | None:
+    stretch = text[start:end]
+    left = text[start - 1] if start else "\n"
+    right = text[end] if end < len(text) else "\n"
+    # Clean traditional Chinese must not lose to a reading for want of simplified characters.
+    baseline = max(model.score(stretch, left, right),
+                   model.score(_traditional_to_simplified().convert(stretch), left, right))
+    best = None
+    for reading in _candidates(stretch, model, left, right):
+        if reading.text == stretch or REPLACEMENT in reading.text:
+            continue  # U+FFFD in a reading: text lost for good, nothing to gain
+        gain = _score(reading, model, left, right) - baseline
+        if best is None or gain > best.gain:
+            best = _Choice(start, end, reading, gain)
+    return best
+
+
+# --------------------------------------------------------------------------------------
+# Where to look
+# --------------------------------------------------------------------------------------
+
+
+def _single_byte_stretches(text: str) -> Iterator[tuple[int, int]]:
+    """Runs of characters that stand for one byte each, with the ASCII inside them."""
+    for match in _SINGLE_BYTE_RUN_RE.finditer(text):
+        yield match.start(), match.end()
+        if _SPACE_RE.search(match.group()):
+            # Should the run as a whole read as nothing, its words may (clean and damaged mixed).
+            for word in re.finditer(r"\S+", match.group()):
+                if not word.group().isascii():
+                    yield match.start() + word.start(), match.start() + word.end()
+
+
+def _double_byte_stretches(text: str) -> Iterator[tuple[int, int]]:
+    """Stretches whose bytes in GBK or Big5 would be valid UTF-8, line by line."""
+    offset = 0
+    for line in text.split("\n"):
+        for codec in ("gb18030", "big5"):
+            if _UTF8_RUN_RE.search(line.replace(REPLACEMENT, "?").encode(codec, errors="replace")):
+                for start, end in _utf8_stretches(line, codec):
+                    yield offset + start, offset + end
+        offset += len(line) + 1
+
+
+def _utf8_stretches(line: str, codec: str) -> Iterator[tuple[int, int]]:
+    """Maximal stretches of line whose codec bytes (U+FFFD: any byte) can be read as UTF-8."""
+    encoded: list[bytes | None] = []
+    for char in line:
+        if char == REPLACEMENT:
+            encoded.append(b"")
             continue
-        text = piece.source
-        before = pieces[index - 1].text[-1:] if index else ""
-        after = pieces[index + 1].text[:1] if index + 1 < len(pieces) else ""
-        for offset, char in enumerate(text):
-            if char not in FULLWIDTH_BY_ASCII:
-                continue
-            if offset == 0 and index and _blocks_ftfy_after(pieces[index - 1]):
-                continue  # provably ASCII in the original
-            previous = text[offset - 1] if offset else before
-            following = text[offset + 1] if offset + 1 < len(text) else after
-            if not (is_cjk_context(previous) or is_cjk_context(following)):
-                continue
-            probability = evidence.fullwidth_probability(PUNCTUATION_TYPE[char], model.fullwidth_prior)
-            if probability > RESTORE_FULLWIDTH_ABOVE:
-                restorations.append((index, offset, FULLWIDTH_BY_ASCII[char], probability))
-    return restorations
-
-
-def _assemble(
-    pieces: list[_Piece], restorations: list[tuple[int, int, str, float]]
-) -> tuple[str, list[RepairedSpan]]:
-    restored = {(index, offset): (mark, p) for index, offset, mark, p in restorations}
-    output: list[str] = []
-    spans: list[RepairedSpan] = []
-    length = 0  # of the output so far
-    for index, piece in enumerate(pieces):
-        if piece.decoded is None:
-            chars = list(piece.source)
-            for offset, char in enumerate(piece.source):
-                if (index, offset) in restored:
-                    mark, probability = restored[(index, offset)]
-                    spans.append(RepairedSpan(length + offset, char, mark, probability))
-                    chars[offset] = mark
-            output.append("".join(chars))
-            length += len(chars)
+        try:
+            encoded.append(char.encode(codec))
+        except UnicodeEncodeError:
+            encoded.append(None)
+    start = 0
+    while start < len(line):
+        if encoded[start] is None or (line[start].isascii() and line[start] != REPLACEMENT):
+            start += 1
             continue
-        for group in _group_certain(piece.decoded):
-            replacement = "".join(d.char for d in group)
-            damaged = "".join(d.damaged for d in group)
-            confidence = min(d.confidence for d in group)
-            spans.append(RepairedSpan(length, damaged, replacement, confidence))
-            output.append(replacement)
-            length += len(replacement)
-    return "".join(output), spans
+        pending = {0}
+        complete_at = None
+        position = start
+        while position < len(line) and encoded[position] is not None:
+            pending = _advance(pending, encoded[position] or None)
+            if not pending:
+                break
+            position += 1
+            if 0 in pending:
+                complete_at = position
+        if complete_at is None:
+            start += 1
+            continue
+        end = complete_at
+        while end > start and line[end - 1].isascii():
+            end -= 1
+        if sum(1 for char in line[start:end] if not char.isascii()) >= MIN_DOUBLE_BYTE_STRETCH:
+            yield start, end
+        start = max(complete_at, start + 1)
 
 
-def _group_certain(decoded: Iterable[DecodedChar]) -> Iterator[list[DecodedChar]]:
-    """Decoded characters grouped so that each uncertain one stands alone."""
-    group: list[DecodedChar] = []
-    for char in decoded:
-        if char.confidence < 0.999:
-            if group:
-                yield group
-            yield [char]
-            group = []
-        else:
-            group.append(char)
-    if group:
-        yield group
+def _advance(pending: set[int], data: bytes | None) -> set[int]:
+    """UTF-8 states (continuation bytes still expected) after data; None is one lost byte."""
+    for byte in data if data is not None else (None,):
+        following = set()
+        for expected in pending:
+            if byte is None:
+                following.update((expected - 1,) if expected else (1, 2))
+            elif expected:
+                if 0x80 <= byte <= 0xBF:
+                    following.add(expected - 1)
+            elif byte < 0x80:
+                following.add(0)
+            elif 0xC2 <= byte <= 0xDF:
+                following.add(1)
+            elif 0xE0 <= byte <= 0xEF:
+                following.add(2)
+            elif 0xF0 <= byte <= 0xF4:
+                following.add(3)
+        pending = following
+        if not pending:
+            break
+    return pending
 
 
-def repair_mojibake(
-    text: str,
-    model: CharBigramModel | None = None,
-    low_confidence_threshold: float = LOW_CONFIDENCE_THRESHOLD,
-) -> MojibakeRepair:
-    """Repair text damaged by lossy Windows-1252 mojibake; clean text is returned as it is."""
-    if not looks_like_mojibake(text):
-        return MojibakeRepair(text=text, changed=False)
+def _choices(text: str, model: CharBigramModel) -> list[_Choice]:
+    """The best reading of each suspect stretch, the stretches not overlapping, best first."""
+    stretches = set(_single_byte_stretches(text)) | set(_double_byte_stretches(text))
+    found = [choice for start, end in stretches if (choice := _best_reading(text, start, end, model))]
+    found.sort(key=lambda choice: -choice.gain)
+    kept: list[_Choice] = []
+    for choice in found:
+        if all(choice.end <= other.start or other.end <= choice.start for other in kept):
+            kept.append(choice)
+    return kept
+
+
+# --------------------------------------------------------------------------------------
+# The repair
+# --------------------------------------------------------------------------------------
+
+
+def repair_mojibake(text: str, model: CharBigramModel | None = None) -> MojibakeRepair:
+    """Undo the mojibake in text where the model is clearly for it; clean text comes back as is."""
+    if not _suspect(text):
+        return MojibakeRepair(text=text)
     model = model or default_model()
-    pieces = _split_pieces(text, model)
-    restorations = _restore_fullwidth(pieces, model)
-    repaired, spans = _assemble(pieces, restorations)
-    if repaired == text:
-        return MojibakeRepair(text=text, changed=False)
-    low = tuple(span for span in spans if span.confidence < low_confidence_threshold)
-    return MojibakeRepair(text=repaired, changed=True, spans=tuple(spans), low_confidence=low)
+    repaired, repairs, low, doubtful = _repair_stretches(text, model)
+    if looks_like_mojibake(repaired):
+        repaired, repairs, low, doubtful = _repair_lossy_cp1252(repaired, repairs, low, doubtful, model)
+    if not repairs:
+        return MojibakeRepair(text=text, unrepaired=tuple(find_damage(text, model)))
+    return MojibakeRepair(repaired, tuple(repairs), tuple(low), tuple(find_damage(repaired, model)), tuple(doubtful))
+
+
+def _suspect(text: str) -> bool:
+    """A quick look for anything any kind of damage leaves."""
+    if text.isascii():
+        return False
+    if _SINGLE_BYTE_RUN_RE.search(text) or REPLACEMENT in text or _LOST_TEXT_RE.search(text):
+        return True
+    return any(
+        _UTF8_RUN_RE.search(text.encode(codec, errors="replace")) for codec in ("gb18030", "big5")
+    )
+
+
+def _repair_stretches(text: str, model: CharBigramModel) -> tuple[str, list[Repair], list[Stretch], list[Stretch]]:
+    output: list[str] = []
+    repairs: list[Repair] = []
+    low: list[Stretch] = []
+    doubtful: list[Stretch] = []
+    cursor = length = 0
+    for choice in sorted(_choices(text, model), key=lambda choice: choice.start):
+        if choice.gain < REPAIR_MARGIN or choice.reading.damage == LOSSY_CP1252:
+            continue  # seed 001's kind is repaired document-wide, with its punctuation
+        output.append(text[cursor : choice.start])
+        length += choice.start - cursor
+        reading = choice.reading
+        repairs.append(Repair(reading.damage, length, text[choice.start : choice.end], reading.text,
+                              reading.lost_bytes, round(choice.gain, 1)))
+        low.extend(Stretch(reading.damage, length + offset, length + offset + 1, char, round(confidence, 3))
+                   for offset, char, confidence in reading.low_confidence)
+        if len(reading.low_confidence) > MAX_LOW_CONFIDENCE_SHARE * len(reading.text.strip()):
+            doubtful.append(Stretch(reading.damage, length, length + len(reading.text), reading.text))
+        output.append(reading.text)
+        length += len(reading.text)
+        cursor = choice.end
+    output.append(text[cursor:])
+    return "".join(output), repairs, low, doubtful
+
+
+def _repair_lossy_cp1252(
+    text: str, repairs: list[Repair], low: list[Stretch], doubtful: list[Stretch], model: CharBigramModel
+) -> tuple[str, list[Repair], list[Stretch], list[Stretch]]:
+    """Seed 001's kind, on what the stretch repairs left: applied only if the whole text gains."""
+    repaired, spans = repair_lossy_cp1252(text, model)
+    gain = model.score(repaired) - model.score(text)
+    if repaired == text or gain < REPAIR_MARGIN:
+        return text, repairs, low, doubtful
+    shift = _offset_shifter([(span.start, len(span.damaged), len(span.replacement)) for span in spans])
+    moved = [Repair(r.damage, shift(r.start), r.damaged, r.replacement, r.lost_bytes, r.gain) for r in repairs]
+    moved += [Repair(LOSSY_CP1252, span.start, span.damaged, span.replacement) for span in spans]
+    low = [Stretch(s.damage, shift(s.start), shift(s.start) + 1, s.text, s.confidence) for s in low]
+    low += [Stretch(LOSSY_CP1252, span.start, span.end, span.replacement, round(span.confidence, 3))
+            for span in spans if span.confidence < LOW_CONFIDENCE_THRESHOLD]
+    doubtful = [Stretch(s.damage, shift(s.start), shift(s.end), s.text) for s in doubtful]
+    return repaired, sorted(moved, key=lambda r: r.start), sorted(low, key=lambda s: s.start), doubtful
+
+
+def _offset_shifter(replacements: list[tuple[int, int, int]]):
+    """Maps an offset in a text to the text after replacements (new start, old length, new length)."""
+    old_starts = []
+    delta = 0
+    for new_start, old_length, new_length in sorted(replacements):
+        old_starts.append((new_start - delta, delta + new_length - old_length))
+        delta += new_length - old_length
+
+    def shift(offset: int) -> int:
+        moved = 0
+        for old_start, delta_after in old_starts:
+            if old_start >= offset:
+                break
+            moved = delta_after
+        return offset + moved
+
+    return shift
+
+
+# --------------------------------------------------------------------------------------
+# What still looks damaged
+# --------------------------------------------------------------------------------------
+
+
+def find_damage(text: str, model: CharBigramModel | None = None) -> list[Stretch]:
+    """Stretches of text that look like mojibake or lost text, in order; [] for clean text."""
+    if not _suspect(text) and not _CONTROL_RE.search(text):
+        return []
+    model = model or default_model()
+    found = [
+        Stretch(choice.reading.damage, choice.start, choice.end, text[choice.start : choice.end])
+        for choice in _choices(text, model)
+        if choice.gain >= DAMAGE_MARGIN
+    ]
+    found += [Stretch("lost_text", m.start(), m.end(), m.group()) for m in _LOST_TEXT_RE.finditer(text)]
+    found += [Stretch("control_characters", m.start(), m.end(), m.group()) for m in _CONTROL_RE.finditer(text)]
+    return _merge(found)
+
+
+def _merge(stretches: list[Stretch]) -> list[Stretch]:
+    merged: list[Stretch] = []
+    for stretch in sorted(stretches, key=lambda s: (s.start, -s.end)):
+        if merged and stretch.start < merged[-1].end:
+            last = merged[-1]
+            if stretch.end > last.end:
+                merged[-1] = Stretch(last.damage, last.start, stretch.end, last.text + stretch.text[last.end - stretch.start :])
+            continue
+        merged.append(stretch)
+    return merged

@@ -25,7 +25,8 @@ def highlight(text: str, terms: list[str]):
 
 QUALITY_FLAG_LABELS = {
     "mojibake_repaired": "已修复乱码",
-    "mojibake_residual": "仍有乱码",
+    "mojibake_unrepaired": "乱码未能修复",
+    "short_text": "正文过短，请核对",
     "ocr": "OCR识别文本",
     "needs_ocr": "需要OCR识别",
     "needs_conversion": "需要格式转换",
