@@ -3,15 +3,15 @@ import datetime
 import logging
 import secrets
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from replies.db_locks import advisory_lock
 from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch
 from replies.ingest.citations import find_citations
 from replies.ingest.errors import IngestRefused
@@ -147,18 +147,9 @@ def upload_batch_advance(*, batch: UploadBatch, seconds: float) -> UploadBatch:
 BATCH_LOCK_NAMESPACE = 7_411_204  # advisory-lock keys (namespace, batch id) for upload batches
 
 
-@contextmanager
 def _batch_lock(batch_id: int):
     """This batch's lock, held by this database session; yields whether it was taken."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id])
+    return advisory_lock(BATCH_LOCK_NAMESPACE, batch_id)
 
 
 def _archive_limits() -> ArchiveLimits:

@@ -7,13 +7,13 @@ a time; the others return at once and their rows are picked up by the holder, wh
 again after releasing the lock. An update that fails stays queued and is retried.
 """
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from haystack import connections
 
+from replies.db_locks import advisory_lock
 from replies.models import Reply
 from search.models import PendingIndexUpdate
 
@@ -55,22 +55,9 @@ def index_drain() -> int:
             return applied
 
 
-@contextmanager
 def index_writer_lock(*, wait: bool = False):
     """The one index writer's lock, held by this database session; yields whether it was taken."""
-    with connection.cursor() as cursor:
-        if wait:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [INDEX_WRITER_LOCK])
-            acquired = True
-        else:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [INDEX_WRITER_LOCK])
-            acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [INDEX_WRITER_LOCK])
+    return advisory_lock(INDEX_WRITER_LOCK, wait=wait)
 
 
 def _drain_queue() -> int:
