@@ -175,7 +175,7 @@ class ReplyAdmin(admin.ModelAdmin):
             "title": f"批量上传：{batch.filename}",
             "batch": batch,
             "outcomes": outcomes,
-            "failed": sum(outcome["status"] == IngestOutcome.REFUSED for outcome in outcomes),
+            "failed": batch.refused,
             "opts": self.model._meta,
             "status_labels": INGEST_STATUS_LABELS,
         }

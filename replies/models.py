@@ -297,7 +297,6 @@ class UploadBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     total = models.PositiveIntegerField("文件数", default=0)
-    position = models.PositiveIntegerField("已处理", default=0)
     # One {"filename", "status", "reply_id", "reason"} per member processed, in archive order.
     outcomes = models.JSONField("处理结果", default=list, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
@@ -310,6 +309,16 @@ class UploadBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.position}/{self.total}）"
+
+    @property
+    def position(self) -> int:
+        """How many members are done: the next one to take."""
+        return len(self.outcomes)
+
+    @property
+    def refused(self) -> int:
+        """How many members were refused (IngestOutcome.REFUSED)."""
+        return sum(outcome["status"] == "refused" for outcome in self.outcomes)
 
     @property
     def finished(self) -> bool:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from replies.db_locks import advisory_lock
-from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch
+from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch, iter_archive
 from replies.ingest.citations import find_citations
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
@@ -121,11 +121,10 @@ def upload_batch_advance(*, batch: UploadBatch, seconds: float) -> UploadBatch:
             return batch
         with batch.archive.open("rb") as stored:
             content = stored.read()
-        members = expand_archive(content, _archive_limits())
-        deadline, taken = time.monotonic() + seconds, 0
-        while batch.position < len(members) and (taken == 0 or time.monotonic() < deadline):
-            taken += 1
-            member = members[batch.position]
+        started, deadline = batch.position, time.monotonic() + seconds
+        for member in iter_archive(content, _archive_limits(), start=started):
+            if batch.position > started and time.monotonic() >= deadline:
+                break  # at least one member a request, then until the time is up
             shown_name = f"{batch.filename}/{member.name}"
             if member.refusal:
                 outcome = _refused(shown_name, member.refusal, batch.uploaded_by)
@@ -134,9 +133,8 @@ def upload_batch_advance(*, batch: UploadBatch, seconds: float) -> UploadBatch:
                                             uploaded_by=batch.uploaded_by, publish=batch.publish)
             batch.outcomes.append({"filename": outcome.filename, "status": outcome.status,
                                    "reply_id": outcome.reply.pk if outcome.reply else None, "reason": outcome.reason})
-            batch.position += 1
-            batch.save(update_fields=["outcomes", "position"])
-        if batch.position >= len(members):
+            batch.save(update_fields=["outcomes"])
+        if batch.position >= batch.total:
             batch.finished_at = timezone.now()
             batch.save(update_fields=["finished_at"])
             # The staged copy only; every member's original is stored on its own.

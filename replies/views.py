@@ -72,7 +72,6 @@ from replies.selectors import (
 )
 from replies.services import (
     INGEST_STATUS_LABELS,
-    IngestOutcome,
     reply_ingest_file,
     reply_publish,
     reply_save,
@@ -453,7 +452,7 @@ def review_upload_batch(request, pk: int):
     return render(request, "replies/review_upload_batch.html", {
         "batch": batch,
         "outcomes": batch.outcomes,
-        "failed": sum(outcome["status"] == IngestOutcome.REFUSED for outcome in batch.outcomes),
+        "failed": batch.refused,
         "status_labels": INGEST_STATUS_LABELS,
     })
 

@@ -19,7 +19,6 @@ Measures, over the graded judgments (2 = what the reader wants, 1 = useful):
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import os
@@ -33,8 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DIR = ROOT / "fixtures" / "relevance_judged"
 POOL_FILE = FIXTURE_DIR / "pool.json"
 QUERIES_FILE = FIXTURE_DIR / "queries.json"
-GOVCN_FILE = "01_state_council_docs_govcn.jsonl.gz"
-CITIZEN_FILE = "02_citizen_message_replies_tipdm2020.jsonl.gz"
 CITIZEN_POOL_SIZE = 600
 KINDS = ("known_item", "topical", "short", "multiword", "org_place", "phrase", "synonym", "question")
 KIND_LABELS = {
@@ -50,20 +47,14 @@ POOL_RULE = (
 )
 sys.path.insert(0, str(ROOT))
 
-
-def corpus_dir() -> Path:
-    return Path(os.environ.get("RELEVANCE_CORPUS_DIR") or ROOT.parent / "shared" / "corpus")
-
-
-def read_corpus_file(name: str) -> list[dict]:
-    with gzip.open(corpus_dir() / name, "rt", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines]
-
-
-def text_sha256(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+from tests.search.relevance import (  # noqa: E402
+    CITIZEN_FILE,
+    GOVCN_FILE,
+    CorpusUnavailable,
+    load_manifest,
+    read_corpus_file,
+    write_manifest,
+)
 
 
 def select_pool() -> list[dict]:
@@ -79,24 +70,15 @@ def select_pool() -> list[dict]:
 
 
 def write_pool() -> None:
-    entries = [{"id": doc["id"], "file": GOVCN_FILE if doc["id"].startswith("govcn-") else CITIZEN_FILE,
-                "sha256": text_sha256(doc["text"])} for doc in select_pool()]
-    lines = ",\n".join("  " + json.dumps(entry, ensure_ascii=False) for entry in entries)
-    POOL_FILE.write_text(f'{{"rule": {json.dumps(POOL_RULE, ensure_ascii=False)},\n "documents": [\n{lines}\n]}}\n',
-                         encoding="utf-8")
+    write_manifest(POOL_FILE, rule=POOL_RULE, documents=select_pool())
 
 
 def load_pool() -> list[dict]:
     """The pool's documents, each checked against its recorded hash (a changed document is an error)."""
-    manifest = json.loads(POOL_FILE.read_text(encoding="utf-8"))["documents"]
-    by_file = {name: {doc["id"]: doc for doc in read_corpus_file(name)} for name in {e["file"] for e in manifest}}
-    documents = []
-    for entry in manifest:
-        doc = by_file[entry["file"]].get(entry["id"])
-        if doc is None or text_sha256(doc["text"]) != entry["sha256"]:
-            raise SystemExit(f"corpus document {entry['id']} is missing or changed in {entry['file']}")
-        documents.append(doc)
-    return documents
+    try:
+        return load_manifest(POOL_FILE)
+    except CorpusUnavailable as missing:
+        raise SystemExit(str(missing)) from None
 
 
 def load_queries() -> list[dict]:

@@ -7,6 +7,7 @@ import io
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -61,6 +62,13 @@ def is_zip_batch(content: bytes) -> bool:
 
 
 def expand_archive(content: bytes, limits: ArchiveLimits) -> list[ArchiveMember]:
+    return list(iter_archive(content, limits))
+
+
+def iter_archive(content: bytes, limits: ArchiveLimits, *, start: int = 0) -> Iterator[ArchiveMember]:
+    """The archive's members one at a time, from member `start` on (a batch ingested in pieces resumes there
+    without decompressing again what earlier pieces took: their declared sizes are charged to the budget).
+    The archive as a whole is checked before the first member comes out."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError):
@@ -72,8 +80,9 @@ def expand_archive(content: bytes, limits: ArchiveLimits) -> list[ArchiveMember]
         declared = sum(entry.file_size for entry in entries)
         if declared > limits.max_expanded_bytes:
             raise ArchiveRefused(f"压缩包解压后共 {declared:,} 字节，超过上限 {limits.max_expanded_bytes:,} 字节")
-        budget = _Budget(limits.max_expanded_bytes)
-        return [_extract(archive, entry, limits, budget) for entry in entries]
+        budget = _Budget(limits.max_expanded_bytes - sum(entry.file_size for entry in entries[:start]))
+        for entry in entries[start:]:
+            yield _extract(archive, entry, limits, budget)
 
 
 def member_name(entry: zipfile.ZipInfo) -> str:

@@ -21,6 +21,7 @@ from itertools import product
 from typing import NamedTuple
 
 from replies.ingest.charmodel import CharBigramModel
+from replies.ingest.mojibake_lossy_cp1252 import utf8_sequence_length
 
 REPLACEMENT = "\ufffd"
 # States kept at each byte position of the search.
@@ -147,15 +148,7 @@ def _char_index(model: CharBigramModel) -> _CharIndex:
 
 
 def _utf8_length(lead: int) -> int:
-    if lead < 0x80:
-        return 1
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
+    return 1 if lead < 0x80 else utf8_sequence_length(lead)
 
 
 class _Token(NamedTuple):

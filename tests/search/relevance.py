@@ -41,7 +41,7 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _read_corpus_file(name: str) -> list[dict]:
+def read_corpus_file(name: str) -> list[dict]:
     path = corpus_dir() / name
     if not path.exists():
         raise CorpusUnavailable(
@@ -55,34 +55,37 @@ def _read_corpus_file(name: str) -> list[dict]:
 def select_sample() -> list[dict]:
     """The sampling rule, used once to write corpus_sample.json: every State Council document
     of file 01, and the first 245 citizen-message replies of file 02 that are not boilerplate, in file order."""
-    govcn = _read_corpus_file(GOVCN_FILE)
-    citizen = [doc for doc in _read_corpus_file(CITIZEN_FILE) if not doc["short_or_boilerplate"]]
+    govcn = read_corpus_file(GOVCN_FILE)
+    citizen = [doc for doc in read_corpus_file(CITIZEN_FILE) if not doc["short_or_boilerplate"]]
     return govcn + citizen[:CITIZEN_SAMPLE_SIZE]
 
 
 def write_sample_manifest() -> None:
-    documents = select_sample()
-    manifest = {
-        "rule": "all of 01_state_council_docs_govcn; the first 245 documents of 02_citizen_message_replies_tipdm2020 "
-                "with short_or_boilerplate false, in file order",
-        "documents": [
-            {"id": doc["id"], "file": GOVCN_FILE if doc["id"].startswith("govcn-") else CITIZEN_FILE,
-             "sha256": text_sha256(doc["text"])}
-            for doc in documents
-        ],
-    }
-    lines = ",\n".join("  " + json.dumps(entry, ensure_ascii=False) for entry in manifest["documents"])
-    SAMPLE_FILE.write_text(
-        f'{{"rule": {json.dumps(manifest["rule"], ensure_ascii=False)},\n "documents": [\n{lines}\n]}}\n', encoding="utf-8"
-    )
+    write_manifest(SAMPLE_FILE, rule="all of 01_state_council_docs_govcn; the first 245 documents of "
+                   "02_citizen_message_replies_tipdm2020 with short_or_boilerplate false, in file order",
+                   documents=select_sample())
+
+
+def write_manifest(path: Path, *, rule: str, documents: list[dict]) -> None:
+    """A manifest of corpus documents: the rule that chose them, and each one's id, file and text's SHA-256."""
+    entries = [{"id": doc["id"], "file": GOVCN_FILE if doc["id"].startswith("govcn-") else CITIZEN_FILE,
+                "sha256": text_sha256(doc["text"])} for doc in documents]
+    lines = ",\n".join("  " + json.dumps(entry, ensure_ascii=False) for entry in entries)
+    path.write_text(f'{{"rule": {json.dumps(rule, ensure_ascii=False)},\n "documents": [\n{lines}\n]}}\n',
+                    encoding="utf-8")
 
 
 def load_sample() -> list[dict]:
     """The sampled corpus documents, in manifest order, each checked against its recorded hash."""
-    manifest = json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))["documents"]
+    return load_manifest(SAMPLE_FILE)
+
+
+def load_manifest(path: Path) -> list[dict]:
+    """A manifest's corpus documents, in its order, each checked against its recorded hash."""
+    manifest = json.loads(path.read_text(encoding="utf-8"))["documents"]
     by_file: dict[str, dict[str, dict]] = {}
     for name in sorted({entry["file"] for entry in manifest}):
-        by_file[name] = {doc["id"]: doc for doc in _read_corpus_file(name)}
+        by_file[name] = {doc["id"]: doc for doc in read_corpus_file(name)}
     documents = []
     for entry in manifest:
         doc = by_file[entry["file"]].get(entry["id"])
