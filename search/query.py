@@ -58,7 +58,7 @@ FUNCTION_WORDS = frozenset({
     "会不会", "可不可以", "可以", "能", "需要", "要", "该", "应该", "在", "呀", "么", "怎么回事",
 })
 # Minimum should match, in the manner of Elasticsearch's "2<75%": up to two words every word is required,
-# beyond that three quarters of them (rounded down). A question needs one of two.
+# beyond that three quarters of them (rounded down). When nothing holds both of two words, one of them.
 ALL_WORDS_UP_TO = 2
 SHOULD_MATCH_SHARE = 0.75
 # The relaxed query is an OR of every choice of the required number of words: at most this many words take
@@ -232,12 +232,11 @@ def is_question(parsed: ParsedQuery) -> bool:
                for group in parsed.groups for clause in group)
 
 
-def should_match(count: int, *, question: bool = False, nothing_found: bool = False) -> int:
+def should_match(count: int, *, nothing_found: bool = False) -> int:
     """How many of `count` words a relaxed match needs: every word up to two, else three quarters; but one of
-    two for a question that nothing holds whole, so that a question never finds nothing while its content
-    words occur."""
+    two when nothing holds both, so that a query never finds nothing while its content words occur."""
     if count <= ALL_WORDS_UP_TO:
-        return max(1, count - 1) if question and nothing_found else count
+        return max(1, count - 1) if nothing_found else count
     return max(1, math.floor(count * SHOULD_MATCH_SHARE))
 
 
@@ -271,19 +270,16 @@ class QueryCompiler:
 
     def relaxed(self, parsed: ParsedQuery, *, nothing_found: bool = False) -> Relaxation | None:
         """The documents holding most of the query's words but not all of them (those the strict query finds
-        are masked out), or None when the query cannot be relaxed: fewer than three words (two for a
-        question or when nothing holds them all), or nothing but phrases, +words, field filters, OR
+        are masked out), or None when the query cannot be relaxed: fewer than three words (two when nothing
+        holds them all), or nothing but phrases, +words, field filters, OR
         alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for no word here."""
         units: list[Unit] = []
         fixed: list[wq.Query] = []
-        question = False
         for group in parsed.groups:
             clause = group[0]
             if clause.negated:
                 continue
             if len(group) == 1 and _relaxable(clause):
-                words = segment(clause.text)
-                question = question or any(word in FUNCTION_WORDS for word, _, _ in words)
                 units.extend(unit for unit in self.units(clause.text) if len(unit.word) > 1)
             else:
                 compiled = [query for query in (self._clause(c) for c in group) if query is not None]
@@ -292,7 +288,7 @@ class QueryCompiler:
         if len(units) > MAX_RELAXED_WORDS:
             longest = sorted(range(len(units)), key=lambda index: -len(units[index].word))[:MAX_RELAXED_WORDS]
             units = [units[index] for index in sorted(longest)]
-        needed = should_match(len(units), question=question, nothing_found=nothing_found)
+        needed = should_match(len(units), nothing_found=nothing_found)
         if not units or needed >= len(units):
             return None
         should = wq.Or([wq.And(list(chosen)) for chosen in combinations([unit.query for unit in units], needed)])

@@ -25,6 +25,15 @@ SCOPE_CHOICES = {"": "全文", "title": "标题", "doc_number": "文号"}
 # (ReplySearchResults.supplement): those holding the words through synonyms, then those holding most words.
 RELAX_BELOW = 10
 SUPPLEMENT_SIZE = 10
+# Pseudo-relevance feedback (ReplySearchResults._feedback_hits): the key words of this many top hits, from
+# the title and the start of the body, fill a page that is still not full.
+FEEDBACK_DOCUMENTS = 3
+FEEDBACK_TERMS = 10
+FEEDBACK_TEXT_CHARACTERS = 2000
+# A document found by feedback shares at least this many of the key words, not one common word.
+FEEDBACK_TERMS_SHARED = 3
+# Key words are taken only among those in at most this share of the archive.
+FEEDBACK_MAX_DOCUMENT_SHARE = 0.1
 # A quoted phrase that finds fewer documents than this is offered the same words unquoted.
 FEW_PHRASE_RESULTS = 3
 
@@ -171,6 +180,10 @@ class ReplySearchResults:
                                                               offset=0, limit=SUPPLEMENT_SIZE))
             seen = {hit.reply_id for hit in hits}
             hits += [hit for hit in response.hits if hit.reply_id not in seen]
+        shown = 0 if nothing_found else self.count()
+        if shown + len(hits) < SUPPLEMENT_SIZE:
+            hits += self._feedback_hits(exclude=[strict, *([excluded] if excluded is not None else [])],
+                                        known=[*self._run(0, self._page_size).hits, *hits][:RELAX_BELOW])
         units = tuple(unit for group in self.parsed.groups for clause in group if _plain(clause)
                       for unit in self._expanding.units(clause.text))
         supplement = visible_hits(hits[:SUPPLEMENT_SIZE], include_drafts=self._include_drafts,
@@ -178,6 +191,28 @@ class ReplySearchResults:
         if supplement:
             supplement[0].first_relaxed = True
         return supplement
+
+    def _feedback_hits(self, *, exclude: list[wq.Query], known: list[SearchHit]) -> list[SearchHit]:
+        """Pseudo-relevance feedback: the key words of the first FEEDBACK_DOCUMENTS hits (strict, then
+        supplementary), searched as alternatives weighted by their strength, for documents that say the same
+        in other words. Only when the page is not full; never among the strict hits."""
+        feedback_ids = [hit.reply_id for hit in known[:FEEDBACK_DOCUMENTS]]
+        if not feedback_ids:
+            return []
+        rows = Reply.objects.filter(pk__in=feedback_ids)
+        if not self._include_drafts:
+            rows = rows.published()
+        texts = [f"{title}\n{body[:FEEDBACK_TEXT_CHARACTERS]}" for title, body in rows.values_list("title", "body")]
+        terms = (search_backend().feedback_terms(texts, number=FEEDBACK_TERMS, max_document_share=FEEDBACK_MAX_DOCUMENT_SHARE)
+                 if texts else [])
+        if not terms:
+            return []
+        feedback = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms],
+                         minmatch=FEEDBACK_TERMS_SHARED)
+        response = search_backend().execute(SearchRequest(query=wq.AndNot(feedback, wq.Or(exclude)), filters=self._filters,
+                                                          sort=self.sort, offset=0, limit=SUPPLEMENT_SIZE))
+        seen = {hit.reply_id for hit in known}
+        return [hit for hit in response.hits if hit.reply_id not in seen]
 
     @property
     def facets(self) -> dict[str, list[tuple[str, int]]]:
