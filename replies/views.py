@@ -19,13 +19,7 @@ from django.utils.encoding import uri_to_iri
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
-from replies.charts import (
-    CHART_MAX_ROWS,
-    archive_statistics_charts,
-    statistics_by_month,
-    statistics_by_organ,
-    undated_counts,
-)
+from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
 from replies.exports import (
     EXPORT_CAP,
     XLSX_CONTENT_TYPE,
@@ -207,15 +201,9 @@ def reply_by_doc_number_parts_redirect(request, year: int, issuer: str, serial: 
 @require_safe
 def statistics(request):
     archive = archive_statistics(user=request.user)
-    by_organ = statistics_by_organ(user=request.user)
-    by_month = statistics_by_month(user=request.user)
     context = {
         "statistics": archive,
-        "undated": undated_counts(archive),
-        "by_organ": by_organ,
-        "by_month": by_month,
-        "dated_total": sum(month.count for month in by_month),
-        "charts": archive_statistics_charts(archive, by_organ=by_organ, by_month=by_month),
+        "charts": archive_statistics_charts(archive),
         "chart_max_rows": CHART_MAX_ROWS,
     }
     return render(request, "replies/statistics.html", context)
@@ -377,7 +365,8 @@ def review_reply(request, pk: int):
         if form.is_valid():
             changed = [form.fields[name].label for name in form.changed_data]
             if changed:
-                reply = reply_save(reply=form.save(commit=False), user=request.user)
+                addressees = form.cleaned_data["addressees"] if "addressees" in form.changed_data else None
+                reply = reply_save(reply=form.save(commit=False), user=request.user, addressees=addressees)
             if action == "publish":
                 following = review_next(after=reply)
                 published = reply_publish(reply=reply, user=request.user)
@@ -386,14 +375,13 @@ def review_reply(request, pk: int):
             messages.success(request, f"已保存，修改了：{'、'.join(changed)}。" if changed else "没有修改。")
             return redirect("replies:review_reply", reply.pk)
     original = review_original_text(reply)
-    labels = [(name, str(Reply._meta.get_field(name).verbose_name)) for name in REVIEW_FIELDS if name != "body"]
-    lines, sources = review_sources(original.text, reply, [*labels, ("addressees", "答复对象")])
+    lines, sources = review_sources(original.text, reply,
+                                    [(name, str(form.fields[name].label)) for name in REVIEW_FIELDS if name != "body"])
     low_confidence = review_low_confidence(reply)
     context = {
         "reply": reply,
         "form": form,
         "fields": [(form[name], sources.get(name), low_confidence.get(name)) for name in REVIEW_FIELDS],
-        "addressees_source": sources["addressees"],
         "original": original,
         "lines": lines,
         "low_confidence": low_confidence,
