@@ -61,7 +61,7 @@ class IngestOutcome:
         }[self.status]
 
 
-# How pages name each outcome (the admin's upload, the review upload and their batch pages).
+# How pages name each outcome (the upload page and its batch pages).
 INGEST_STATUS_LABELS = {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
                         IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"}
 
@@ -86,6 +86,33 @@ def reply_ingest_upload(*, content: bytes, filename: str, uploaded_by=None, publ
             outcomes.append(reply_ingest_file(content=member.content, filename=shown_name,
                                               uploaded_by=uploaded_by, publish=publish))
     return outcomes
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    outcomes: list[IngestOutcome]  # one per file taken at once, in the order uploaded
+    batches: list[UploadBatch]  # the .zip archives kept to be ingested in pieces (upload_batch_advance)
+
+    @property
+    def failed(self) -> int:
+        return sum(outcome.failed for outcome in self.outcomes)
+
+
+def reply_upload_files(*, uploads, uploaded_by=None, publish: bool = False) -> UploadResult:
+    """The files of one upload (objects with .name and .read(), such as Django's UploadedFile), each with its own
+    outcome: an empty, unreadable or duplicate file never stops the others. A .zip becomes an UploadBatch, ingested
+    in pieces across requests however many files it holds."""
+    outcomes, batches = [], []
+    for upload in uploads:
+        content = upload.read()
+        if is_zip_batch(content):
+            started = upload_batch_start(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                         publish=publish)
+            (batches if isinstance(started, UploadBatch) else outcomes).append(started)
+        else:
+            outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                              publish=publish))
+    return UploadResult(outcomes=outcomes, batches=batches)
 
 
 def upload_batch_start(*, content: bytes, filename: str, uploaded_by=None, publish: bool = False,

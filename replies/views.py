@@ -29,7 +29,6 @@ from replies.exports import (
     search_results_json,
 )
 from replies.health import archive_health
-from replies.ingest.archive import is_zip_batch
 from replies.models import CitedDocument, Reply, SourceFile, Topic, UploadBatch
 from replies.outline import outline_text
 from replies.reading import download_filename, numbered_matches, page_description
@@ -66,12 +65,12 @@ from replies.selectors import (
 )
 from replies.services import (
     INGEST_STATUS_LABELS,
-    reply_ingest_file,
+    UploadResult,
     reply_publish,
     reply_save,
     reply_unpublish,
+    reply_upload_files,
     upload_batch_advance,
-    upload_batch_start,
 )
 from search.forms import FilterForm, search_params_from_query
 from search.query import parse_query
@@ -398,32 +397,24 @@ def review_upload(request):
     """Files in, each with its own outcome: an empty or unreadable file never stops the others. A .zip is
     ingested in pieces on its progress page."""
     can_upload = request.user.has_perm(CAN_UPLOAD)
-    outcomes, batches = [], []
+    result = UploadResult(outcomes=[], batches=[])
     if request.method == "POST":
         if not can_upload:
             raise PermissionDenied("没有上传权限。")
-        publish = request.POST.get("publish") == "on"
         uploads = request.FILES.getlist("files")
-        for upload in uploads:
-            content = upload.read()
-            if is_zip_batch(content):
-                started = upload_batch_start(content=content, filename=upload.name, uploaded_by=request.user,
-                                             publish=publish)
-                (batches if isinstance(started, UploadBatch) else outcomes).append(started)
-            else:
-                outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=request.user,
-                                                  publish=publish))
-        if len(batches) == 1 and not outcomes:
-            return redirect("replies:review_upload_batch", batches[0].pk)
         if not uploads:
             messages.error(request, "没有选择文件。")
+        result = reply_upload_files(uploads=uploads, uploaded_by=request.user,
+                                    publish=request.POST.get("publish") == "on")
+        if len(result.batches) == 1 and not result.outcomes:
+            return redirect("replies:review_upload_batch", result.batches[0].pk)
     return render(request, "replies/review_upload.html", {
         "can_upload": can_upload,
         "formats": UPLOAD_FORMATS,
         "max_bytes": settings.MAX_UPLOAD_BYTES,
-        "outcomes": outcomes,
-        "failed": sum(outcome.failed for outcome in outcomes),
-        "batches": batches,
+        "outcomes": result.outcomes,
+        "failed": result.failed,
+        "batches": result.batches,
         "status_labels": INGEST_STATUS_LABELS,
     })
 

@@ -100,6 +100,15 @@ def test_the_admin_home_links_the_inbox_with_the_drafts_waiting(client, drafts, 
     assert 'href="/review/upload/"' in page
 
 
+def test_the_admin_uploads_through_the_one_upload_page(client, db, archive_admin, staff_member):
+    client.force_login(archive_admin)
+    changelist = client.get(reverse("admin:replies_reply_changelist")).content.decode()
+    assert 'href="/review/upload/"' in changelist
+    assert client.get("/admin/replies/reply/upload/")["Location"] == "/review/upload/"  # the former address
+    client.force_login(staff_member)
+    assert 'href="/review/upload/"' not in client.get(reverse("admin:replies_reply_changelist")).content.decode()
+
+
 # --- one draft beside its original ----------------------------------------------------------------------------
 
 
