@@ -1,27 +1,21 @@
-"""The admin delegates every write to replies.services, as the ingest command does."""
+"""The admin delegates every write to replies.services, as the ingest command does. Uploads and reviewing drafts
+have pages of their own (/review/, replies.views); the stock admin stays for editing records and managing users."""
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.generic import RedirectView
 
-from replies.ingest.archive import is_zip_batch
-from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, UploadBatch
+from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic
 from replies.services import (
-    INGEST_STATUS_LABELS,
     IngestOutcome,
     reply_delete,
-    reply_ingest_upload,
     reply_publish,
     reply_save,
     reply_unpublish,
     source_restore,
     source_withdraw,
-    upload_batch_advance,
-    upload_batch_start,
 )
 
 
@@ -40,26 +34,6 @@ class SourceFileInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
-
-
-class UploadForm(forms.Form):
-    # Empty files pass the form: the ingest service refuses each on its own, naming it, and takes the others.
-    files = MultipleFileField(label="文件", help_text="可一次选择多个文件，或上传一个 .zip 压缩包", allow_empty_file=True)
-    publish = forms.BooleanField(label="直接发布（否则存为草稿，审核后再发布）", required=False)
 
 
 @admin.register(Reply)
@@ -96,10 +70,10 @@ class ReplyAdmin(admin.ModelAdmin):
         return to_delete, model_count, perms_needed - {SourceFile._meta.verbose_name}, []
 
     def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="replies_reply_upload")
-        batch = path("upload/batch/<int:pk>/", self.admin_site.admin_view(self.upload_batch_view),
-                     name="replies_reply_upload_batch")
-        return [upload, batch, *super().get_urls()]
+        # Uploads have one page, /review/upload/ (formats and limits up front, one outcome per file): the
+        # admin's former upload address leads there.
+        upload = path("upload/", RedirectView.as_view(pattern_name="replies:review_upload"))
+        return [upload, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         reply_save(reply=obj, user=request.user)
@@ -122,64 +96,6 @@ class ReplyAdmin(admin.ModelAdmin):
         for reply in queryset:
             reply_unpublish(reply=reply, user=request.user)
         self.message_user(request, f"已撤回 {queryset.count()} 份答复。", messages.SUCCESS)
-
-    def upload_view(self, request):
-        if not self.has_add_permission(request):
-            messages.error(request, "没有上传权限。")
-            return redirect("admin:replies_reply_changelist")
-        form = UploadForm(request.POST or None, request.FILES or None)
-        outcomes = []
-        batches = []
-        if request.method == "POST" and form.is_valid():
-            publish = form.cleaned_data["publish"]
-            for upload in form.cleaned_data["files"]:
-                content = upload.read()
-                if is_zip_batch(content):
-                    # A zip may hold a thousand files: it is ingested in pieces, see upload_batch_view.
-                    started = upload_batch_start(content=content, filename=upload.name, uploaded_by=request.user,
-                                                 publish=publish)
-                    if isinstance(started, UploadBatch):
-                        batches.append(started)
-                    else:
-                        outcomes.append(started)
-                    continue
-                outcomes.extend(reply_ingest_upload(content=content, filename=upload.name, uploaded_by=request.user,
-                                                    publish=publish))
-            if batches and not outcomes and len(batches) == 1:
-                return redirect("admin:replies_reply_upload_batch", batches[0].pk)
-            failed = sum(outcome.failed for outcome in outcomes)
-            level = messages.WARNING if failed else messages.SUCCESS
-            messages.add_message(request, level, f"处理 {len(outcomes)} 个文件，失败 {failed} 个。")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "上传答复文件",
-            "form": form,
-            "outcomes": outcomes,
-            "batches": batches,
-            "opts": self.model._meta,
-            "status_labels": INGEST_STATUS_LABELS,
-        }
-        return TemplateResponse(request, "admin/replies/reply/upload.html", context)
-
-    def upload_batch_view(self, request, pk: int):
-        """One piece of a zip upload per request, then the progress so far; the page asks for the next piece."""
-        if not self.has_add_permission(request):
-            messages.error(request, "没有上传权限。")
-            return redirect("admin:replies_reply_changelist")
-        batch = get_object_or_404(UploadBatch, pk=pk)
-        if request.method == "POST" or not batch.finished:
-            batch = upload_batch_advance(batch=batch, seconds=settings.UPLOAD_BATCH_SECONDS)
-        outcomes = batch.outcomes
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"批量上传：{batch.filename}",
-            "batch": batch,
-            "outcomes": outcomes,
-            "failed": batch.refused,
-            "opts": self.model._meta,
-            "status_labels": INGEST_STATUS_LABELS,
-        }
-        return TemplateResponse(request, "admin/replies/reply/upload_batch.html", context)
 
 
 @admin.register(Topic)

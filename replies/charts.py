@@ -11,11 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from html import escape
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 from django.utils.safestring import SafeString, mark_safe
 
-from replies.selectors import FacetValue, YearKindCounts, reply_visible
+from replies.selectors import ArchiveStatistics
 
 FONT_SIZE = 14
 ROW_HEIGHT = 28
@@ -115,9 +113,9 @@ def _row_description(row: ChartRow, series: tuple[str, ...]) -> str:
 CHART_MAX_ROWS = 20  # the tables beside the charts list every row
 
 
-def archive_statistics_charts(statistics, *, by_organ=(), by_month=()) -> dict[str, SafeString]:
-    """The statistics page's charts, keyed like replies.selectors.ArchiveStatistics' lists (plus by_organ and
-    by_month). Replies without a year are left off the year chart: counted apart, they would dwarf every year."""
+def archive_statistics_charts(statistics: ArchiveStatistics) -> dict[str, SafeString]:
+    """The statistics page's charts, keyed like replies.selectors.ArchiveStatistics' lists. Replies without a
+    year are left off the year chart: counted apart, they would dwarf every year."""
     kind_labels = tuple(label for _, label in statistics.kinds)
     kind_values = [value for value, _ in statistics.kinds]
     year_rows = [
@@ -132,41 +130,9 @@ def archive_statistics_charts(statistics, *, by_organ=(), by_month=()) -> dict[s
         values = getattr(statistics, name)[:CHART_MAX_ROWS]
         rows = [ChartRow(value.label, (value.count,)) for value in values]
         charts[name] = bar_chart_svg(rows, title=title, chart_id=f"chart-{name.replace('_', '-')}")
-    charts["by_organ"] = bar_chart_svg([ChartRow(value.label, (value.count,)) for value in by_organ[:CHART_MAX_ROWS]],
-                                       title="各发布机构答复数量", chart_id="chart-by-organ")
-    charts["by_month"] = bar_chart_svg([ChartRow(month.label, (month.count,)) for month in by_month],
+    charts["by_organ"] = bar_chart_svg(
+        [ChartRow(value.label, (value.count,)) for value in statistics.by_organ[:CHART_MAX_ROWS]],
+        title="各发布机构答复数量", chart_id="chart-by-organ")
+    charts["by_month"] = bar_chart_svg([ChartRow(month.label, (month.count,)) for month in statistics.by_month],
                                        title="各月份成文的答复数量（所有年份合计）", chart_id="chart-by-month")
     return charts
-
-
-# --- numbers replies.selectors.archive_statistics does not give: undated apart, per organ, per month ---------
-
-
-def undated_counts(statistics) -> YearKindCounts | None:
-    """The row of replies with no known year, counted apart from the year axis."""
-    return next((row for row in statistics.by_year_and_kind if row.year is None), None)
-
-
-def statistics_by_organ(*, user) -> list[FacetValue]:
-    """Replies per 发布机构, most first (replies without one are not counted here)."""
-    rows = (reply_visible(user=user).exclude(issuing_organ="").order_by().values("issuing_organ")
-            .annotate(n=Count("id")).order_by("-n", "issuing_organ"))
-    return [FacetValue(row["issuing_organ"], row["issuing_organ"], row["n"]) for row in rows]
-
-
-@dataclass(frozen=True)
-class MonthCount:
-    month: int  # 1 … 12
-    count: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.month}月"
-
-
-def statistics_by_month(*, user) -> list[MonthCount]:
-    """Replies per month of their 成文日期, every year together, January first; replies dated by year only or not
-    at all are not counted here."""
-    counts = dict(reply_visible(user=user).filter(date__isnull=False).order_by()
-                  .annotate(month=ExtractMonth("date")).values_list("month").annotate(n=Count("id")))
-    return [MonthCount(month, counts.get(month, 0)) for month in range(1, 13)]

@@ -239,19 +239,41 @@ class ListField(forms.CharField):
         return [item for item in self.SEPARATORS.split(text) if item] if text else []
 
 
-REVIEW_FIELD_ORDER = (
-    "title", "kind", "doc_number", "session", "proposal_number", "proposal_title", "handling_category",
+class AddresseesField(ListField):
+    """The people a reply answers, as printed: 朱红代表、李四委员 (a name without 代表 or 委员 has no role)."""
+
+    ROLE_SUFFIXES = {label: value for value, label in Addressee.Role.choices if value}
+    MAX_NAME = Addressee._meta.get_field("name").max_length
+
+    def clean(self, value) -> list[tuple[str, str]]:
+        """(name, role) pairs, in the order typed."""
+        people = []
+        for item in super().clean(value):
+            name, role = item, Addressee.Role.UNKNOWN
+            for suffix, suffix_role in self.ROLE_SUFFIXES.items():
+                if item.endswith(suffix) and len(item) > len(suffix):
+                    name, role = item[: -len(suffix)], suffix_role
+                    break
+            if len(name) > self.MAX_NAME:
+                raise forms.ValidationError(f"“{name[:20]}…”太长：每个姓名最多 {self.MAX_NAME} 个字。")
+            people.append((name, role))
+        return people
+
+
+REVIEW_FIELDS = (
+    "title", "kind", "doc_number", "session", "proposal_number", "proposal_title", "addressees", "handling_category",
     "issuing_organ", "signer", "handler", "phone", "cc", "date", "year", "index_number", "subject_category",
     "genre", "body",
 )
-REVIEW_FIELDS = tuple(name for name in REVIEW_FIELD_ORDER
-                      if name in {model_field.name for model_field in Reply._meta.get_fields()})
 
 
 class ReviewForm(forms.ModelForm):
     """The extracted fields of one reply, as staff correct them before publishing."""
 
     cc = ListField(label="抄送", required=False, help_text="多个用顿号（、）分隔")
+    # Not a column: saved through replies.services.reply_save(addressees=…).
+    addressees = AddresseesField(label="答复对象", required=False,
+                                 help_text="多人用顿号（、）分隔；姓名后写“代表”或“委员”标明身份")
 
     class Meta:
         model = Reply
@@ -265,6 +287,8 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["addressees"] = [str(person) for person in self.instance.addressees.all()]
         # Kept as typed: a stripped body would count as a change nobody made.
         self.fields["body"].strip = False
         self.fields["year"].help_text = "填写成文日期时可留空，按日期的年份"

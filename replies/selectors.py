@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractMonth
 
 from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.models import Addressee, CitedDocument, Reply, SourceFile, Topic
@@ -218,6 +219,16 @@ class YearKindCounts:
 
 
 @dataclass(frozen=True)
+class MonthCount:
+    month: int  # 1 … 12
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}月"
+
+
+@dataclass(frozen=True)
 class ArchiveStatistics:
     total: int
     includes_drafts: bool
@@ -226,16 +237,31 @@ class ArchiveStatistics:
     by_session: list[FacetValue]  # most replies first; replies without a session are not counted here
     by_topic: list[FacetValue]
     by_signer: list[FacetValue]
+    by_organ: list[FacetValue]  # per 发布机构, most first; replies without one are not counted here
+    by_month: list[MonthCount]  # per month of the 成文日期, every year together, January first
+
+    @property
+    def undated(self) -> YearKindCounts | None:
+        """The replies with no known year, counted apart from the year axis."""
+        return next((row for row in self.by_year_and_kind if row.year is None), None)
+
+    @property
+    def dated_by_month(self) -> int:
+        """How many replies carry a full 成文日期 (those counted per month)."""
+        return sum(month.count for month in self.by_month)
 
 
 def archive_statistics(*, user) -> ArchiveStatistics:
-    """How many replies the user may see, per year and kind, per session, per topic and per signer."""
+    """How many replies the user may see, per year and kind, per session, topic, signer and 发布机构, and per month
+    of writing (replies dated by year only or not at all are left out of the months)."""
     replies = reply_visible(user=user)
     kinds = list(Reply.Kind.choices)
     per_year: dict[int | None, dict[str, int]] = {}
     for row in replies.order_by().values("year", "kind").annotate(n=Count("id")):
         per_year.setdefault(row["year"], dict.fromkeys(Reply.Kind.values, 0))[row["kind"]] = row["n"]
     years = sorted(per_year, key=lambda year: (year is None, year or 0))
+    per_month = dict(replies.filter(date__isnull=False).order_by().annotate(month=ExtractMonth("date"))
+                     .values_list("month").annotate(n=Count("id")))
     return ArchiveStatistics(
         total=replies.count(),
         includes_drafts=bool(user.is_authenticated and user.is_staff),
@@ -244,4 +270,8 @@ def archive_statistics(*, user) -> ArchiveStatistics:
         by_session=browse_facet(user=user, name="session"),
         by_topic=browse_facet(user=user, name="topic"),
         by_signer=browse_facet(user=user, name="signer"),
+        by_organ=[FacetValue(row["issuing_organ"], row["issuing_organ"], row["n"]) for row in
+                  replies.exclude(issuing_organ="").order_by().values("issuing_organ").annotate(n=Count("id"))
+                  .order_by("-n", "issuing_organ")],
+        by_month=[MonthCount(month, per_month.get(month, 0)) for month in range(1, 13)],
     )

@@ -61,7 +61,7 @@ class IngestOutcome:
         }[self.status]
 
 
-# How pages name each outcome (the admin's upload, the review upload and their batch pages).
+# How pages name each outcome (the upload page and its batch pages).
 INGEST_STATUS_LABELS = {IngestOutcome.CREATED: "已创建", IngestOutcome.NEW_VERSION: "新版本",
                         IngestOutcome.DUPLICATE: "重复", IngestOutcome.REFUSED: "被拒绝"}
 
@@ -86,6 +86,33 @@ def reply_ingest_upload(*, content: bytes, filename: str, uploaded_by=None, publ
             outcomes.append(reply_ingest_file(content=member.content, filename=shown_name,
                                               uploaded_by=uploaded_by, publish=publish))
     return outcomes
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    outcomes: list[IngestOutcome]  # one per file taken at once, in the order uploaded
+    batches: list[UploadBatch]  # the .zip archives kept to be ingested in pieces (upload_batch_advance)
+
+    @property
+    def failed(self) -> int:
+        return sum(outcome.failed for outcome in self.outcomes)
+
+
+def reply_upload_files(*, uploads, uploaded_by=None, publish: bool = False) -> UploadResult:
+    """The files of one upload (objects with .name and .read(), such as Django's UploadedFile), each with its own
+    outcome: an empty, unreadable or duplicate file never stops the others. A .zip becomes an UploadBatch, ingested
+    in pieces across requests however many files it holds."""
+    outcomes, batches = [], []
+    for upload in uploads:
+        content = upload.read()
+        if is_zip_batch(content):
+            started = upload_batch_start(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                         publish=publish)
+            (batches if isinstance(started, UploadBatch) else outcomes).append(started)
+        else:
+            outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                              publish=publish))
+    return UploadResult(outcomes=outcomes, batches=batches)
 
 
 def upload_batch_start(*, content: bytes, filename: str, uploaded_by=None, publish: bool = False,
@@ -337,6 +364,7 @@ def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
 
 def _replace_addressees(reply: Reply, addressees) -> None:
     reply.addressees.all().delete()
+    getattr(reply, "_prefetched_objects_cache", {}).pop("addressees", None)
     Addressee.objects.bulk_create(
         Addressee(reply=reply, name=person.name, role=person.role, position=position)
         for position, person in enumerate(addressees)
@@ -430,8 +458,10 @@ def reply_unpublish(*, reply: Reply, user=None) -> Reply:
 
 
 @transaction.atomic
-def reply_save(*, reply: Reply, user=None) -> Reply:
-    """Save staff corrections of a reply's fields and bring the index in step after commit."""
+def reply_save(*, reply: Reply, user=None, addressees: list[tuple[str, str]] | None = None) -> Reply:
+    """Save staff corrections of a reply's fields and bring the index in step after commit.
+
+    `addressees`, when given, are the reply's (name, role) pairs as corrected, in order; None leaves them alone."""
     parsed = parse_doc_number(reply.doc_number) if reply.doc_number else None
     if parsed is not None:
         reply.doc_number = parsed.text
@@ -443,23 +473,34 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
     before = Reply.objects.filter(pk=reply.pk).values(*EXTRACTED_FIELDS, "status").first()
     previous_status = before["status"] if before else None
     corrected = [name for name in EXTRACTED_FIELDS if before is not None and before[name] != getattr(reply, name)]
-    reply.corrected_fields = sorted(set(reply.corrected_fields) | set(corrected))
     if reply.version_of_id is not None and reply.status == Reply.Status.PUBLISHED:
         # A version is published only in its reply's place (after its corrections are saved as a draft).
         reply.status = Reply.Status.DRAFT
-        reply_save(reply=reply, user=user)
+        reply_save(reply=reply, user=user, addressees=addressees)
         return reply_publish(reply=reply, user=user) if reply.is_pending_version else reply
+    if addressees is not None and before is not None and [
+            (person.name, person.role) for person in reply.addressees.order_by("position")] != list(addressees):
+        _replace_addressees(reply, [Addressee(name=name, role=role) for name, role in addressees])
+        corrected.append("addressees")
+    reply.corrected_fields = sorted(set(reply.corrected_fields) | set(corrected))
     if reply.status == Reply.Status.PUBLISHED and (reply.published_at is None or previous_status != reply.status):
         reply.published_at = timezone.now()
     reply.save()
     _sync_citations(reply)
-    labels = "、".join(str(Reply._meta.get_field(name).verbose_name) for name in corrected)
+    labels = "、".join(_field_label(name) for name in corrected)
     _record(AuditEvent.Action.EDITED, reply=reply, user=user, detail=f"修改了：{labels}" if corrected else "")
     if previous_status is not None and previous_status != reply.status:
         action = AuditEvent.Action.PUBLISHED if reply.is_published else AuditEvent.Action.UNPUBLISHED
         _record(action, reply=reply, user=user)
     index_enqueue(reply_ids=[reply.pk])
     return reply
+
+
+def _field_label(name: str) -> str:
+    """How the audit log names a field: 签发人, 答复对象 …"""
+    if name == "addressees":
+        return str(Addressee._meta.verbose_name)
+    return str(Reply._meta.get_field(name).verbose_name)
 
 
 def _normalised_line_ends(text: str) -> str:
@@ -494,7 +535,7 @@ def reply_reextract(*, reply: Reply, changes: list[FieldChange]) -> Reply:
             setattr(reply, change.name, change.after)
     reply.save()
     _sync_citations(reply)
-    names = "、".join(str(Reply._meta.get_field(change.name).verbose_name) for change in changes)
+    names = "、".join(_field_label(change.name) for change in changes)
     _record(AuditEvent.Action.EDITED, reply=reply, detail=f"重新抽取：{names}")
     index_enqueue(reply_ids=[reply.pk])
     return reply

@@ -19,13 +19,7 @@ from django.utils.encoding import uri_to_iri
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
-from replies.charts import (
-    CHART_MAX_ROWS,
-    archive_statistics_charts,
-    statistics_by_month,
-    statistics_by_organ,
-    undated_counts,
-)
+from replies.charts import CHART_MAX_ROWS, archive_statistics_charts
 from replies.exports import (
     EXPORT_CAP,
     XLSX_CONTENT_TYPE,
@@ -35,7 +29,6 @@ from replies.exports import (
     search_results_json,
 )
 from replies.health import archive_health
-from replies.ingest.archive import is_zip_batch
 from replies.models import CitedDocument, Reply, SourceFile, Topic, UploadBatch
 from replies.outline import outline_text
 from replies.reading import download_filename, numbered_matches, page_description
@@ -72,12 +65,12 @@ from replies.selectors import (
 )
 from replies.services import (
     INGEST_STATUS_LABELS,
-    reply_ingest_file,
+    UploadResult,
     reply_publish,
     reply_save,
     reply_unpublish,
+    reply_upload_files,
     upload_batch_advance,
-    upload_batch_start,
 )
 from search.forms import FilterForm, search_params_from_query
 from search.query import parse_query
@@ -207,15 +200,9 @@ def reply_by_doc_number_parts_redirect(request, year: int, issuer: str, serial: 
 @require_safe
 def statistics(request):
     archive = archive_statistics(user=request.user)
-    by_organ = statistics_by_organ(user=request.user)
-    by_month = statistics_by_month(user=request.user)
     context = {
         "statistics": archive,
-        "undated": undated_counts(archive),
-        "by_organ": by_organ,
-        "by_month": by_month,
-        "dated_total": sum(month.count for month in by_month),
-        "charts": archive_statistics_charts(archive, by_organ=by_organ, by_month=by_month),
+        "charts": archive_statistics_charts(archive),
         "chart_max_rows": CHART_MAX_ROWS,
     }
     return render(request, "replies/statistics.html", context)
@@ -377,7 +364,8 @@ def review_reply(request, pk: int):
         if form.is_valid():
             changed = [form.fields[name].label for name in form.changed_data]
             if changed:
-                reply = reply_save(reply=form.save(commit=False), user=request.user)
+                addressees = form.cleaned_data["addressees"] if "addressees" in form.changed_data else None
+                reply = reply_save(reply=form.save(commit=False), user=request.user, addressees=addressees)
             if action == "publish":
                 following = review_next(after=reply)
                 published = reply_publish(reply=reply, user=request.user)
@@ -386,14 +374,13 @@ def review_reply(request, pk: int):
             messages.success(request, f"已保存，修改了：{'、'.join(changed)}。" if changed else "没有修改。")
             return redirect("replies:review_reply", reply.pk)
     original = review_original_text(reply)
-    labels = [(name, str(Reply._meta.get_field(name).verbose_name)) for name in REVIEW_FIELDS if name != "body"]
-    lines, sources = review_sources(original.text, reply, [*labels, ("addressees", "答复对象")])
+    lines, sources = review_sources(original.text, reply,
+                                    [(name, str(form.fields[name].label)) for name in REVIEW_FIELDS if name != "body"])
     low_confidence = review_low_confidence(reply)
     context = {
         "reply": reply,
         "form": form,
         "fields": [(form[name], sources.get(name), low_confidence.get(name)) for name in REVIEW_FIELDS],
-        "addressees_source": sources["addressees"],
         "original": original,
         "lines": lines,
         "low_confidence": low_confidence,
@@ -410,32 +397,24 @@ def review_upload(request):
     """Files in, each with its own outcome: an empty or unreadable file never stops the others. A .zip is
     ingested in pieces on its progress page."""
     can_upload = request.user.has_perm(CAN_UPLOAD)
-    outcomes, batches = [], []
+    result = UploadResult(outcomes=[], batches=[])
     if request.method == "POST":
         if not can_upload:
             raise PermissionDenied("没有上传权限。")
-        publish = request.POST.get("publish") == "on"
         uploads = request.FILES.getlist("files")
-        for upload in uploads:
-            content = upload.read()
-            if is_zip_batch(content):
-                started = upload_batch_start(content=content, filename=upload.name, uploaded_by=request.user,
-                                             publish=publish)
-                (batches if isinstance(started, UploadBatch) else outcomes).append(started)
-            else:
-                outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=request.user,
-                                                  publish=publish))
-        if len(batches) == 1 and not outcomes:
-            return redirect("replies:review_upload_batch", batches[0].pk)
         if not uploads:
             messages.error(request, "没有选择文件。")
+        result = reply_upload_files(uploads=uploads, uploaded_by=request.user,
+                                    publish=request.POST.get("publish") == "on")
+        if len(result.batches) == 1 and not result.outcomes:
+            return redirect("replies:review_upload_batch", result.batches[0].pk)
     return render(request, "replies/review_upload.html", {
         "can_upload": can_upload,
         "formats": UPLOAD_FORMATS,
         "max_bytes": settings.MAX_UPLOAD_BYTES,
-        "outcomes": outcomes,
-        "failed": sum(outcome.failed for outcome in outcomes),
-        "batches": batches,
+        "outcomes": result.outcomes,
+        "failed": result.failed,
+        "batches": result.batches,
         "status_labels": INGEST_STATUS_LABELS,
     })
 

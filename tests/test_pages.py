@@ -206,6 +206,9 @@ def expected_statistics(replies) -> dict:
         "by_session": Counter(reply.session for reply in replies if reply.session),
         "by_signer": Counter(reply.signer for reply in replies if reply.signer),
         "by_topic": Counter(topic.slug for reply in replies for topic in reply.topics.all()),
+        "by_organ": Counter(reply.issuing_organ for reply in replies if reply.issuing_organ),
+        "by_month": Counter(reply.date.month for reply in replies if reply.date),
+        "undated": sum(reply.year is None for reply in replies),
     }
 
 
@@ -215,7 +218,9 @@ def statistics_as_counts(data: dict) -> dict:
         "by_year_and_kind": {(row["year"], kind): n for row in data["by_year_and_kind"]
                              for kind, n in row["counts"].items() if n},
         **{name: Counter({item["value"]: item["count"] for item in data[name]})
-           for name in ("by_session", "by_signer", "by_topic")},
+           for name in ("by_session", "by_signer", "by_topic", "by_organ")},
+        "by_month": Counter({item["month"]: item["count"] for item in data["by_month"] if item["count"]}),
+        "undated": data["undated"],
     }
 
 

@@ -41,13 +41,14 @@ def drafts(ingest):
 
 def form_data(reply: Reply, **changes) -> dict:
     """What the review form posts back unchanged, with some fields changed."""
-    from replies.review import REVIEW_FIELDS, ReviewForm
+    from replies.review import REVIEW_FIELDS, ListField, ReviewForm
 
     form = ReviewForm(instance=reply)
     data = {}
     for name in REVIEW_FIELDS:
         value = form[name].value()
-        data[name] = form.fields[name].prepare_value(value) if name == "cc" else ("" if value is None else value)
+        data[name] = form.fields[name].prepare_value(value) if isinstance(form.fields[name], ListField) \
+            else ("" if value is None else value)
     if data.get("date"):
         data["date"] = reply.date.isoformat()
     data.update(changes)
@@ -97,6 +98,15 @@ def test_the_admin_home_links_the_inbox_with_the_drafts_waiting(client, drafts, 
     page = client.get("/admin/").content.decode()
     assert 'href="/review/"' in page and "<strong>2</strong> 份草稿待审核" in page
     assert 'href="/review/upload/"' in page
+
+
+def test_the_admin_uploads_through_the_one_upload_page(client, db, archive_admin, staff_member):
+    client.force_login(archive_admin)
+    changelist = client.get(reverse("admin:replies_reply_changelist")).content.decode()
+    assert 'href="/review/upload/"' in changelist
+    assert client.get("/admin/replies/reply/upload/")["Location"] == "/review/upload/"  # the former address
+    client.force_login(staff_member)
+    assert 'href="/review/upload/"' not in client.get(reverse("admin:replies_reply_changelist")).content.decode()
 
 
 # --- one draft beside its original ----------------------------------------------------------------------------
@@ -150,6 +160,31 @@ def test_correct_a_field_and_publish_then_the_next_draft_opens(client, drafts, a
     assert AuditEvent.objects.filter(reply=reply, action=AuditEvent.Action.PUBLISHED).count() == 1
     client.logout()
     assert CHANGED_SIGNER in client.get(reply.get_absolute_url()).content.decode()
+
+
+def test_addressees_are_corrected_in_place_with_their_roles(client, drafts, archive_admin,
+                                                            django_capture_on_commit_callbacks):
+    reply = drafts["000"]
+    client.force_login(archive_admin)
+    page = client.get(f"/review/{reply.pk}/").content.decode()
+    row = page.split('for="id_addressees"', 1)[1].split("</div>", 1)[0]
+    shown = "、".join(str(person) for person in reply.addressees.all())
+    assert shown and f'value="{shown}"' in row and "原文第" in row
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/review/{reply.pk}/", form_data(reply, addressees="钱更正代表、孙补充", action="save"))
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert [(person.name, person.role) for person in reply.addressees.order_by("position")] == [
+        ("钱更正", "delegate"), ("孙补充", "")]
+    assert reply.corrected_fields == ["addressees"]
+    edited = AuditEvent.objects.get(reply=reply, action=AuditEvent.Action.EDITED)
+    assert edited.detail == "修改了：答复对象"
+    # Posting the same names again is no change.
+    response = client.post(f"/review/{reply.pk}/", form_data(reply, action="save"))
+    assert AuditEvent.objects.filter(reply=reply, action=AuditEvent.Action.EDITED).count() == 1
+    from search.selectors import SearchParams, reply_search
+
+    assert [hit.reply_id for hit in reply_search(params=SearchParams(q="钱更正"), include_drafts=True)[0:5]] == [reply.pk]
 
 
 def test_publishing_without_changes_records_no_edit(client, drafts, archive_admin):
@@ -321,6 +356,12 @@ def test_statistics_count_undated_replies_apart_and_by_organ_and_month(client, s
     month = next(reply.date for reply in seeds.values() if reply.date).month
     month_count = Reply.objects.filter(date__month=month).count()
     assert f'<tr data-value="{month}"><th scope="row">{month}月</th><td data-count>{month_count}</td>' in page
+    # The API gives the same figures, from the same selector.
+    data = client.get("/api/stats/").json()
+    assert data["undated"] == 1
+    assert {"value": organ, "label": organ, "count": organ_count} in data["by_organ"]
+    assert [item["month"] for item in data["by_month"]] == list(range(1, 13))
+    assert data["by_month"][month - 1] == {"month": month, "label": f"{month}月", "count": month_count}
 
 
 def test_feeds_are_styled_for_browsers_and_explained(client, seeds):

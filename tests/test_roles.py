@@ -46,15 +46,16 @@ def test_staff_read_drafts_but_cannot_upload_or_change(client, seeds, staff_memb
     assert client.get(reverse("admin:replies_reply_change", args=[seeds["002"].pk])).status_code == 200
     response = client.post(reverse("admin:replies_reply_change", args=[seeds["002"].pk]), {"title": "改"})
     assert response.status_code == 403
-    upload = client.get(reverse("admin:replies_reply_upload"))
-    assert upload.status_code == 302
+    upload = client.get(reverse("replies:review_upload")).content.decode()
+    assert "上传需要“管理员”组的权限" in upload and 'type="file"' not in upload
+    assert client.post(reverse("replies:review_upload"), {"files": []}).status_code == 403
     assert Reply.objects.get(pk=seeds["002"].pk).title != "改"
 
 
 def test_admins_upload(client, db, search_index, archive_admin, django_capture_on_commit_callbacks):
     client.force_login(archive_admin)
     with open(seed_path("000"), "rb") as upload, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:replies_reply_upload"), {"files": [upload]})
+        response = client.post(reverse("replies:review_upload"), {"files": [upload]})
     assert "已创建" in response.content.decode()
     assert SourceFile.objects.get().uploaded_by == archive_admin
 

@@ -148,13 +148,13 @@ def test_publication_changes_are_logged(upload, django_capture_on_commit_callbac
     assert reply.events.filter(user=admin).count() == 4
 
 
-def test_admin_zip_upload_lists_each_file(client, db, search_index, django_capture_on_commit_callbacks):
+def test_a_zip_upload_lists_each_file(client, db, search_index, django_capture_on_commit_callbacks):
     admin = User.objects.create_superuser("admin", password="a-long-test-password")
     client.force_login(admin)
     archive = io.BytesIO(make_zip({"a/000.txt": seed_path("000").read_bytes(), "../x.txt": b"bad"}))
     archive.name = "batch.zip"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:replies_reply_upload"), {"files": [archive]}, follow=True)
+        response = client.post(reverse("replies:review_upload"), {"files": [archive]}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert "batch.zip/a/000.txt" in page and "batch.zip/../x.txt" in page
@@ -203,9 +203,9 @@ def test_a_large_zip_is_ingested_in_pieces_that_each_commit_with_progress(
     members = {f"r{serial}.txt": text.replace("第22号", f"第{serial}号").encode() for serial in range(300, 305)}
     archive = io.BytesIO(make_zip(members))
     archive.name = "big.zip"
-    response = client.post(reverse("admin:replies_reply_upload"), {"files": [archive]})
+    response = client.post(reverse("replies:review_upload"), {"files": [archive]})
     batch = UploadBatch.objects.get()
-    assert response.status_code == 302 and response.url == reverse("admin:replies_reply_upload_batch", args=[batch.pk])
+    assert response.status_code == 302 and response.url == reverse("replies:review_upload_batch", args=[batch.pk])
     assert batch.total == 5 and batch.position == 0 and default_storage.exists(batch.archive.name)
     seen = []
     for _ in range(10):
@@ -224,7 +224,7 @@ def test_a_large_zip_is_ingested_in_pieces_that_each_commit_with_progress(
     assert again.status_code == 200 and Reply.objects.count() == 5
 
 
-def test_an_empty_file_in_an_admin_upload_is_refused_by_name_and_the_others_taken(
+def test_an_empty_file_in_an_upload_is_refused_by_name_and_the_others_taken(
     client, db, search_index, django_capture_on_commit_callbacks
 ):
     admin = User.objects.create_superuser("admin", password="a-long-test-password")
@@ -234,7 +234,7 @@ def test_an_empty_file_in_an_admin_upload_is_refused_by_name_and_the_others_take
     empty = io.BytesIO(b"")
     empty.name = "empty.txt"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:replies_reply_upload"), {"files": [empty, good]})
+        response = client.post(reverse("replies:review_upload"), {"files": [empty, good]})
     page = response.content.decode()
     assert response.status_code == 200 and "empty.txt" in page and "文件为空" in page
     assert "处理 2 个文件，失败 1 个" in page

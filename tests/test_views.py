@@ -92,11 +92,11 @@ def test_not_found_page_is_in_chinese(client, db):
     assert "找不到" in response.content.decode()
 
 
-def test_admin_upload_uses_the_ingest_service(client, db, search_index, django_capture_on_commit_callbacks):
+def test_the_upload_page_uses_the_ingest_service(client, db, search_index, django_capture_on_commit_callbacks):
     admin = User.objects.create_superuser("admin", password="a-long-test-password")
     client.force_login(admin)
     with open(seed_path("003"), "rb") as upload, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:replies_reply_upload"), {"files": [upload]})
+        response = client.post(reverse("replies:review_upload"), {"files": [upload]})
     page = response.content.decode()
     assert response.status_code == 200
     assert "已创建" in page and "常工信复〔2021〕第47号" in page

@@ -1,4 +1,5 @@
-"""GET /api/stats/: the statistics page's numbers as JSON (published replies for the public, all for staff)."""
+"""GET /api/stats/: the statistics page's numbers as JSON, from the same selector (published replies for the public,
+all for staff)."""
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +21,10 @@ def statistics_data(statistics: ArchiveStatistics) -> dict:
         "by_session": _values(statistics.by_session),
         "by_topic": _values(statistics.by_topic),
         "by_signer": _values(statistics.by_signer),
+        "by_organ": _values(statistics.by_organ),
+        "by_month": [{"month": month.month, "label": month.label, "count": month.count} for month in statistics.by_month],
+        # Replies with no known year are in by_year_and_kind as year null; these are their numbers.
+        "undated": statistics.undated.total if statistics.undated else 0,
     }
 
 

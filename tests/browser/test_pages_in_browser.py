@@ -36,6 +36,9 @@ def archive(transactional_db, tmp_path, django_db_blocker):
             "home": "/",
             "browse": "/replies/",
             "search": "/search/?q=石墨烯",
+            # The advanced search panel open, with its syntax help.
+            "advanced-search": "/search/?q=产业&scope=title&date_from=2020-01-01&date_to=2022-12-31"
+                               "&organ=常州市工业和信息化局&handling=A",
             "detail": reply.get_absolute_url(),
             "detail-from-search": reply.get_absolute_url() + "?q=石墨烯#m1",
             "stats": "/stats/",
@@ -173,6 +176,8 @@ def test_every_page_type_passes_axe_and_fits_a_phone(browser, live_server, archi
     for name, path in archive.urls.items():
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == (404 if name == "not-found" else 200), name
+        if name == "advanced-search":
+            expect(page.get_by_role("heading", name="检索语法")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / f"page-{name}-desktop.png"), full_page=True)
         violations = axe_violations(page)
         results[name] = {"url": path, "violations": violations}

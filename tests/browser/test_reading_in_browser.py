@@ -39,13 +39,17 @@ def test_on_a_phone_the_document_box_comes_before_the_body_and_matches_are_linke
     reply = archive.seeds["000"]
     page = phone_page(browser)
     page.goto(f"{live_server.url}{reply.get_absolute_url()}?q=石墨烯")
-    box, body = page.locator(".doc-info"), page.locator(".body")
+    box, outline, body = page.locator(".doc-info"), page.get_by_role("navigation", name="目录"), page.locator(".body")
     expect(box).to_contain_text("文件信息")
-    for label in ("文号", "签发人", "成文日期", "发布机构", "答复对象"):
-        expect(box).to_contain_text(label)
-    expect(box).to_contain_text(reply.signer)
-    box_top, body_top = box.bounding_box()["y"], body.bounding_box()["y"]
-    assert box_top < body_top and box_top < 800, "the 文件信息 box is on the first screen, above the body"
+    for label in ("文号", "届次与编号", "答复对象", "签发人", "成文日期", "发布机构"):
+        expect(box.get_by_role("rowheader", name=label, exact=True)).to_be_visible()
+    for value in (reply.doc_number, reply.session, f"第{reply.proposal_number}号", reply.signer, reply.issuing_organ):
+        expect(box).to_contain_text(value)
+    box_area, outline_area, body_area = box.bounding_box(), outline.bounding_box(), body.bounding_box()
+    assert box_area["y"] < 800, "the 文件信息 box is on the first screen"
+    assert box_area["y"] + box_area["height"] <= outline_area["y"] < body_area["y"], \
+        "the 文件信息 box above the outline, the outline above the body"
+    assert box_area["x"] >= 0 and box_area["x"] + box_area["width"] <= PHONE_WIDTH, "the box fits the phone"
     page.screenshot(path=str(ARTIFACTS / "reading-page-phone.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 

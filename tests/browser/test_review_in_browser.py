@@ -1,11 +1,15 @@
-"""The review workbench in real headless Chromium: an admin drops files on the upload page, opens the new draft in
-the inbox beside its original, corrects a field and publishes it; the public then reads the corrected reply.
+"""The review workbench in real headless Chromium: an admin goes from the admin's home page to the upload page,
+drops files on it, opens the new draft in the inbox beside its original, corrects fields in place (the addressees
+among them) and publishes it; the next draft opens, the audit log names the fields and links to the reply, and the
+public reads the corrected reply.
 
 Uses the archive, browser and page fixtures of test_pages_in_browser.py (the seeds and a draft, committed for the
 live server). Screenshots of the inbox, a draft under review and the upload page at 1280 and 375 px go to
-test-artifacts/, and axe-core checks each of those pages.
+test-artifacts/, and axe-core checks each of those pages and a .zip batch's progress page.
 """
+import io
 import json
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +29,8 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password"
 NEW_DOC_NUMBER = "常工信复〔2021〕第61号"
-CORRECTED_SIGNER = "王更正"
+CORRECTED_SIGNER = "李更正"
+CORRECTED_ADDRESSEES = "王更正代表、赵补充"
 
 
 def new_document() -> bytes:
@@ -61,7 +66,12 @@ def sign_in(page, live_server, user, next_path: str):
 def test_upload_correct_and_publish_a_draft(page, live_server, archive, archive_admin):
     from replies.models import AuditEvent, Reply
 
-    sign_in(page, live_server, archive_admin, "/review/upload/")
+    # The admin's home page counts the drafts waiting and leads to the one upload page.
+    sign_in(page, live_server, archive_admin, "/admin/")
+    shortcuts = page.locator("#review-shortcuts")
+    expect(shortcuts).to_contain_text("1 份草稿待审核")
+    shortcuts.get_by_role("link", name="上传文件").click()
+    page.wait_for_url("**/review/upload/")
     expect(page.locator(".upload-rules")).to_contain_text("PDF")
     expect(page.locator(".upload-rules")).to_contain_text("MB")
     # Drop two files on the drop zone (the script puts them into the file field): an empty one and a reply.
@@ -98,25 +108,36 @@ def test_upload_correct_and_publish_a_draft(page, live_server, archive, archive_
     expect(line).to_contain_text(draft.signer)
     screenshots(page, "review-draft")
 
+    # Correct two fields in place, the addressees among them, and publish: the next draft opens.
+    addressees = page.get_by_label("答复对象")
+    expect(addressees).to_have_value("、".join(str(person) for person in draft.addressees.all()))
     page.get_by_label("签发人").fill(CORRECTED_SIGNER)
+    addressees.fill(CORRECTED_ADDRESSEES)
     page.get_by_role("button", name="发布", exact=True).click()
-    page.wait_for_url(f"**/review/{archive.draft.pk}/")  # the next draft opens
+    page.wait_for_url(f"**/review/{archive.draft.pk}/")  # 下一份: the next draft opens
     expect(page.locator(".messages")).to_contain_text("已发布")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(archive.draft.title[:10])
 
     draft.refresh_from_db()
     assert draft.status == Reply.Status.PUBLISHED and draft.signer == CORRECTED_SIGNER
-    assert draft.corrected_fields == ["signer"]
+    assert draft.corrected_fields == ["addressees", "signer"]
+    assert [(person.name, person.role) for person in draft.addressees.all()] == [("王更正", "delegate"), ("赵补充", "")]
     edited = AuditEvent.objects.get(reply=draft, action=AuditEvent.Action.EDITED)
-    assert edited.detail == "修改了：签发人" and edited.user_id == archive_admin.pk
+    assert edited.user_id == archive_admin.pk
 
-    # The audit log links to the reply.
+    # The audit log names the fields changed and links to the reply.
     page.goto(f"{live_server.url}/admin/replies/auditevent/")
-    expect(page.locator(f'a[href="/review/{draft.pk}/"]').first).to_be_visible()
+    row = page.locator("#result_list tbody tr").filter(has_text="修改了：签发人、答复对象")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=str(draft)).click()
+    page.wait_for_url(f"**/review/{draft.pk}/")
+    expect(page.get_by_label("签发人")).to_have_value(CORRECTED_SIGNER)
 
     # The public reads the corrected reply.
     public = page.context.browser.new_context(locale="zh-CN").new_page()
     public.goto(f"{live_server.url}{draft.get_absolute_url()}")
     expect(public.locator(".doc-info")).to_contain_text(CORRECTED_SIGNER)
+    expect(public.locator(".doc-info")).to_contain_text("王更正代表、赵补充")
     public.context.close()
 
 
@@ -132,11 +153,22 @@ def test_the_review_pages_pass_axe(browser, live_server, archive, archive_admin,
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     sign_in(page, live_server, archive_admin, "/review/")
+    # A .zip batch (a new reply and an empty file) for its progress page, which ingests it when opened.
+    from replies.services import upload_batch_start
+
+    members = io.BytesIO()
+    with zipfile.ZipFile(members, "w") as archive_file:
+        archive_file.writestr("batch/new-reply.txt", new_document())
+        archive_file.writestr("batch/empty.txt", b"")
+    batch = upload_batch_start(content=members.getvalue(), filename="batch.zip", uploaded_by=archive_admin)
     results, blocking = {}, []
     for name, path in {"review-inbox": "/review/", "review-draft": f"/review/{archive.draft.pk}/",
                        "review-published": f"/review/{archive.seeds['001'].pk}/", "review-upload": "/review/upload/",
+                       "review-batch": f"/review/upload/batch/{batch.pk}/",
                        "detail-as-staff": archive.draft.get_absolute_url()}.items():
         assert page.goto(f"{live_server.url}{path}").status == 200, name
+        if name == "review-batch":
+            expect(page.get_by_role("status")).to_contain_text("2 个文件全部处理完毕，失败 1 个")
         violations = axe_violations(page)
         results[name] = {"url": path, "violations": violations}
         blocking += [f"{name}: {v['id']} ({v['impact']}) {v['nodes'][:3]}" for v in violations
