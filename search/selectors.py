@@ -30,8 +30,6 @@ SUPPLEMENT_SIZE = 10
 FEEDBACK_DOCUMENTS = 3
 FEEDBACK_TERMS = 10
 FEEDBACK_TEXT_CHARACTERS = 2000
-# A document found by feedback shares at least this many of the key words, not one common word.
-FEEDBACK_TERMS_SHARED = 3
 # Key words are taken only among those in at most this share of the archive.
 FEEDBACK_MAX_DOCUMENT_SHARE = 0.1
 # A quoted phrase that finds fewer documents than this is offered the same words unquoted.
@@ -207,8 +205,7 @@ class ReplySearchResults:
                  if texts else [])
         if not terms:
             return []
-        feedback = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms],
-                         minmatch=FEEDBACK_TERMS_SHARED)
+        feedback = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
         response = search_backend().execute(SearchRequest(query=wq.AndNot(feedback, wq.Or(exclude)), filters=self._filters,
                                                           sort=self.sort, offset=0, limit=SUPPLEMENT_SIZE))
         seen = {hit.reply_id for hit in known}
