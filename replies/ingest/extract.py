@@ -510,7 +510,8 @@ def _read_session(text: str) -> str:
     return text[start:m.end()]
 
 
-_NUMBER = r"(?P<n>(?:[A-Za-z]{1,2}|[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?)"
+# A number may carry a letter or a character prefix ("温36"), never a word of the sentence ("会议56号").
+_NUMBER = r"(?P<n>(?:[A-Za-z]{1,2}|(?![议的第会届次号年月日于在为])[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?)"
 _PROPOSAL_NUMBER_RES = (
     re.compile(rf"(?:建议|提案|议案|意见)(?:编?号)?[:：]?\s*第\s*{_NUMBER}\s*号"),
     re.compile(rf"第\s*{_NUMBER}\s*号(?:代表|委员|政协|人大)?(?:建议|提案|议案|意见)"),
@@ -559,6 +560,14 @@ def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     labelled = layout.first("proposal_title")
     if labelled:
         return labelled.strip("《》“”\""), 0.8
+    # A body without a salutation that opens by naming the proposal: "关于“加强农村饮水安全的提案”,是…".
+    m = re.match(r"\s*(?:对|就)?关于[“《\"](?P<t>[^“”《》\"\n]{4,150})[”》\"]", opening)
+    if m and layout.salutation is None:
+        return m["t"].strip(), 0.7
+    # A record page: the proposal's 标题 printed in the record below the reply's heading.
+    for value in layout.cells("title", layout.main):
+        if re.search(r"(?:建议|提案|议案)$", value) and not _TITLE_END_RE.search(value):
+            return value.strip("《》“”\""), 0.7
     for pattern in (_QUOTED_AFTER_PROPOSED_RE, _PLAIN_TITLE_IN_SENTENCE_RE):
         m = pattern.search(opening)
         if m:
@@ -566,12 +575,24 @@ def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     m = _TITLE_QUOTE_RE.search(title) or _TITLE_QUOTE_RE.search(opening)
     if m:
         return m["t"], 0.7
+    # A heading that names the proposal itself: "关于解决…问题的建议的答复", "人大建议第9165号 关于…的建议".
+    m = _PROPOSAL_IN_TITLE_RE.search(title)
+    if m and not _SESSION_CORE_RE.search(m["t"]):
+        return m["t"], 0.6
     return "", 0.5
+
+
+_PROPOSAL_IN_TITLE_RE = re.compile(
+    r"(?P<t>关于(?:(?!关于)[^《》“”\n])+?(?:建议|提案|议案))(?:的?(?:答复|复函|回复|办理情况|答复函))?$"
+)
 
 
 # --- organ, date -----------------------------------------------------------------------
 
-_TITLE_ORGAN_RE = re.compile(rf"^(?P<organ>[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})(?:关于|对|就|答复|办理|回复)")
+# "2019年县人社局对…的函": a title may open with the year before its organ.
+_TITLE_ORGAN_RE = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年(?:度)?)?(?P<organ>[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})(?:关于|对|就|答复|办理|回复)"
+)
 
 
 def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
@@ -586,14 +607,35 @@ def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
     if m:
         return m["organ"], 0.8
     for role in ("undertaker", "publisher", "contact_unit", "source"):
-        lines = layout.lines[: layout.end] if role == "contact_unit" else layout.header
+        # The handling unit and the contact unit are also named in the 附注 after the sign-off.
+        lines = layout.lines[: layout.end] if role in ("undertaker", "contact_unit") else layout.header
         for value in layout.cells(role, lines):
             value = re.sub(r"\s+", "", value)
             value = DATE_RE.sub("", value).strip(" ;；")
             m = ORGAN_LINE_RE.match(value)
             if m and "、" not in value and not is_furniture_word(value):
                 return m["organ"], 0.6
+    organ = _unlabelled_header_organ(layout)
+    if organ:
+        return organ, 0.5
     return "", 0.4
+
+
+def _unlabelled_header_organ(layout: Layout) -> str:
+    """"• 中牟县水利局" in a metadata list whose labels the copy lost: an organ alone on a header line
+    among bare values (an index number, dates), not the site's name (a government's)."""
+    header = layout.header
+    for i, line in enumerate(header):
+        text = line.free.strip()
+        if not text or line.cells or is_furniture_line(text) or re.search(r"(?:人民政府|政府|门户网站?)$", text):
+            continue
+        m = ORGAN_LINE_RE.match(text)
+        if not m:
+            continue
+        neighbours = [header[j].free for j in (i - 1, i + 1) if 0 <= j < len(header)]
+        if any(re.fullmatch(r"[\dA-Za-z/\-]{6,}|(?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2}日?", n.strip()) for n in neighbours):
+            return m["organ"]
+    return ""
 
 
 def _sign_off_organ(layout: Layout) -> str:
@@ -636,6 +678,8 @@ def _read_date(layout: Layout, is_reply: bool) -> tuple[datetime.date | None, fl
     labels = ("written", "produced") if is_reply else ("written", "produced", "published")
     for role in labels:
         value = layout.first(role)
+        if role == "produced" and is_reply and re.search(r"\d{1,2}:\d{2}", value):
+            continue  # "发文日期 2019年10月10日 16:48:00": the system's timestamp of the page, not the 成文日期
         d = parse_date(value) if value else None
         if d:
             return d, 0.75 if role == "written" else 0.6
@@ -809,6 +853,10 @@ def extract_fields(text: str) -> ReplyFields:
     addressees = parse_addressees(layout.salutation_names) or [] if layout.salutation_names else []
     if not addressees and layout.first("recipients", layout.header):
         addressees = parse_addressees(layout.first("recipients", layout.header)) or []
+    proposers_only = False
+    if not addressees and layout.salutation is None and layout.first("proposers", layout.lines[: layout.end]):
+        # A record page names the proposers in a labelled cell (建议人, 提案人, 领衔代表) and has no salutation.
+        addressees, proposers_only = parse_addressees(layout.first("proposers", layout.lines[: layout.end])) or [], True
     if not addressees and layout.salutation is None:
         # No salutation: the opening sentence may name them ("…期间,王刚等代表提出的《…》收悉").
         for m in _OPENING_PROPOSERS_RE.finditer(layout.opening):
@@ -825,6 +873,9 @@ def extract_fields(text: str) -> ReplyFields:
         proposal_number = m.group(0) if m else _read_proposal_number(layout.opening)
     catalogue = " ".join(layout.cells("catalogue"))
     kind, confidence["kind"] = _classify(session, title, addressees, catalogue, layout.opening)
+    if proposers_only and kind in (KIND_NPC, KIND_CPPCC):
+        role = ROLE_DELEGATE if kind == KIND_NPC else ROLE_MEMBER
+        addressees = [Addressee(a.name, a.role or role) if _GROUP_RE.search(a.name) is None else a for a in addressees]
     is_reply = bool(
         any(a.role for a in addressees) or proposal_number or header_session
         or (_TITLE_END_RE.search(title) and _TITLE_TOPIC_RE.search(title))

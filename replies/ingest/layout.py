@@ -26,6 +26,7 @@ from replies.ingest.furniture import (
     METADATA_LABELS,
     PAGE_LABELS,
     is_furniture_line,
+    is_furniture_word,
     starts_site_footer,
 )
 from replies.ingest.segmentation import pos_tags
@@ -37,7 +38,7 @@ from replies.ingest.segmentation import pos_tags
 LABEL_ROLES: dict[str, str] = {
     **dict.fromkeys(PAGE_LABELS, "page"),
     **dict.fromkeys(METADATA_LABELS, "_"),
-    "信息名称": "title", "文件名称": "title", "名称": "title", "标题": "title",
+    "信息名称": "title", "文件名称": "title", "公文名称": "title", "名称": "title", "标题": "title",
     "索引号": "index_number", "主题分类": "subject_category", "体裁分类": "genre",
     "组配分类": "catalogue", "公开目录": "catalogue", "信息分类": "catalogue", "所属分类": "catalogue",
     "文号": "doc_number", "发文字号": "doc_number", "文件编号": "doc_number",
@@ -82,7 +83,10 @@ _RUN_ON_LABELS = {
 # Labels read without a colon at the start of a line ("名称汉阴县…", "签发人 李杨").
 _LINE_START_LABELS = _RUN_ON_LABELS | {"名称", "文号", "题目", "事由", "联系人", "承办人", "经办人"}
 # Short labels that need a colon even at the start of a line.
-_COLON_ONLY = {"人", "送", "报", "签发", "电话", "来源", "日期", "时间", "作者", "编辑", "阅读", "点击", "分享", "打印", "字号", "字体"}
+_COLON_ONLY = {
+    "人", "送", "报", "签发", "电话", "来源", "日期", "时间", "作者", "编辑", "阅读", "点击", "分享", "打印", "字号", "字体",
+    "分类", "时效",
+}
 
 _CONTACT_ROLES = {"phone", "handler", "handler_phone", "unit_handler", "cc", "signer"}
 _LABEL_RE = re.compile(
@@ -122,7 +126,9 @@ def _label_matches(line: str) -> list[re.Match[str]]:
         if accepted and m.start() < accepted[-1].end():
             continue
         if label in _COLON_ONLY and not colon:
-            continue
+            # "联系人刘玉巧,电话2621516": a phone label in a contact note, its number right after it.
+            if not (label == "电话" and accepted and re.match(r"\s*[(（]?\d", line[m.end():])):
+                continue
         if at_start:
             if colon or label in _LINE_START_LABELS or (m.end() == len(line)):
                 accepted.append(m)
@@ -140,8 +146,19 @@ def _label_matches(line: str) -> list[re.Match[str]]:
     return accepted
 
 
+# A 附注 naming the unit that handled the reply: "此件由市水利局办理,联系人刘玉巧,电话2621516。"
+_HANDLED_BY_NOTE_RE = re.compile(
+    rf"^[（(]?(?:此件|本件|该件|此提案|此建议)由(?P<unit>[{CJK}（）()]{{2,30}}?)(?:负责)?(?:主办|承办|办理|答复)[，,。；;\s]*(?P<rest>.*)$"
+)
+
+
 def split_cells(text: str) -> Line:
     """A line cut at its labels: the free text before them and one cell a label."""
+    note = _HANDLED_BY_NOTE_RE.match(text)
+    if note:
+        rest = split_cells(note["rest"]) if note["rest"] else Line(text="", free="")
+        unit = Cell(role="undertaker", label="由…办理", value=note["unit"], colon=True)
+        return Line(text=text, free="", cells=[unit, *rest.cells])
     matches = _label_matches(text)
     if not matches:
         return Line(text=text, free=text)
@@ -241,7 +258,15 @@ OPENING_NAMES_RE = re.compile(
 
 
 _ACKNOWLEDGEMENT_RE = re.compile(r"收悉|答复如下|研究办理|办理情况如下|现答复|现函复|现回复")
-_MAIN_RECIPIENT_RE = re.compile(r"^[^。；;！!？?“”《》]{2,80}[：:]$")
+_MAIN_RECIPIENT_RE = re.compile(r"^(?P<recipients>[^。；;！!？?“”《》]{2,80})[：:]$")
+
+
+def _main_recipients(free: str) -> bool:
+    """主送机关 that are not people ("各辖市、区人民政府，…：", "区城管局："): organs, not a label left empty."""
+    m = _MAIN_RECIPIENT_RE.match(free)
+    if not m or is_furniture_word(m["recipients"]):
+        return False
+    return bool(re.search(r"[、，,]", m["recipients"]) or re.search(rf"{ORGAN_SUFFIX}等?$", m["recipients"]))
 
 
 @dataclass
@@ -322,7 +347,7 @@ def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> La
             if _ACKNOWLEDGEMENT_RE.search(free):
                 break  # the opening of the body: a salutation would stand before it
             continue
-        if _MAIN_RECIPIENT_RE.match(free) and not line.cells:
+        if _main_recipients(free) and not line.cells:
             salutation, body_start = i, i  # 主送机关 that are not people: 各辖市、区人民政府，…：
             break
         m = OPENING_NAMES_RE.match(free)
