@@ -225,7 +225,9 @@ _TITLE_END_RE = re.compile(
     r"(?:答复|复函|的函|回复|答复函|答复意见|会办意见|办理意见|办理情况|答复摘要|办理单|提案答复|建议答复|意见书|复文|"
     r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复)(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
 )
-_TITLE_END_IN_TEXT_RE = re.compile(r"(?:答复函|答复意见|答复|复函|的函|回复)")
+_TITLE_END_IN_TEXT_RE = re.compile(
+    r"(?:答复的函|答复函|答复意见|答复摘要|协办意见的函|会办意见的函|办理意见的函|会办意见|协办意见|答复|复函|的函|回复|办理单)"
+)
 _TITLE_TOPIC_RE = re.compile(r"会议|第\s*[A-Za-z]?\d+(?:\.\d+)?\s*号|建议|提案|议案")
 _TITLE_START_RE = re.compile(rf"^(?:[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})?(?:关于|对|就)")
 _TRAILING_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*[A-DＡ-Ｄ]\s*类?\s*[)）】\]]|[A-DＡ-Ｄ]类)\s*$")
@@ -428,12 +430,37 @@ def _title_candidates(layout: Layout, minimum: float = 3) -> list[_TitleCandidat
     return candidates
 
 
+def _without_run_in_prefix(candidate: _TitleCandidate, organs: list[str]) -> _TitleCandidate:
+    """"人大代表建议办理重庆市北碚区城市管理局关于…的复函": page words run into a title in front of its organ.
+    The title starts at an organ the document names elsewhere (sign-off, labels), else at its 关于/对
+    when what precedes it holds page furniture."""
+    text = candidate.text
+    start = _RUN_TITLE_START_RE.search(text)
+    if not start or start.start() == 0:
+        return candidate
+    prefix = text[: start.start()]
+    for organ in sorted(filter(None, organs), key=len, reverse=True):
+        at = prefix.rfind(organ)
+        # Whatever stands before the signing organ's full name is the page's, unless it is the start of a
+        # longer name ("衢州市" + "衢江区水利局").
+        if at > 0 and len(organ) >= 4 and not re.search(r"[省市县区州镇乡旗盟]$", prefix[:at]):
+            return _TitleCandidate(text=text[at:], score=candidate.score + 0.25, line=candidate.line)
+    if holds_furniture(prefix) or is_breadcrumb(prefix) or re.search(r"星期.|\d{1,2}:\d{2}", prefix):
+        return _TitleCandidate(text=text[start.start():], score=candidate.score + 0.25, line=candidate.line)
+    return candidate
+
+
 def _read_title(layout: Layout) -> tuple[str, float]:
-    candidates = _title_candidates(layout)
+    candidates = [_without_run_in_prefix(c, [_sign_off_organ(layout)]) for c in _title_candidates(layout)]
     if candidates:
         # Of equally good copies (the page's heading and the document's own), the document's:
         # it comes later, and a page heading that repeats it carries no organ line above.
         best = max(candidates, key=lambda c: (c.score, not c.organ_above, c.line))
+        # Two copies of one heading, one of which lost a character (第7号 / 7号): the fuller copy.
+        fuller = [c for c in candidates if c.score >= best.score - 0.5 and 0 < len(c.text) - len(best.text) <= 2
+                  and _is_subsequence(best.text, c.text)]
+        if fuller:
+            best = fuller[0]
         confidence = 0.95 if best.score >= 5 else 0.8 if best.score >= 4 else 0.6
         return best.text, confidence
     labelled = layout.first("title", layout.header)
@@ -445,6 +472,11 @@ def _read_title(layout: Layout) -> tuple[str, float]:
         return best.text, 0.5
     title = _fallback_title(layout)
     return title, 0.4 if title else 0.5
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _fallback_title(layout: Layout) -> str:
@@ -461,6 +493,8 @@ def _fallback_title(layout: Layout) -> str:
     lines = [text for text in lines if len(text) >= 6 or _TITLE_TOPIC_RE.search(text)]
     if len(lines) > 1 and ORGAN_LINE_RE.match(lines[0]):
         lines = lines[1:]
+    if len(lines) == 1 and ORGAN_LINE_RE.match(lines[0]):
+        return ""  # a name alone above the salutation is the site's or the letterhead's, not a title
     return "".join(lines[-3:])
 
 
@@ -565,7 +599,7 @@ def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     if m and layout.salutation is None:
         return m["t"].strip(), 0.7
     # A record page: the proposal's 标题 printed in the record below the reply's heading.
-    for value in layout.cells("title", layout.main):
+    for value in layout.cells("title", layout.lines[: layout.end]):
         if re.search(r"(?:建议|提案|议案)$", value) and not _TITLE_END_RE.search(value):
             return value.strip("《》“”\""), 0.7
     for pattern in (_QUOTED_AFTER_PROPOSED_RE, _PLAIN_TITLE_IN_SENTENCE_RE):

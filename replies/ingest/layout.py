@@ -127,8 +127,9 @@ def _label_matches(line: str) -> list[re.Match[str]]:
             continue
         if label in _COLON_ONLY and not colon:
             # "联系人刘玉巧,电话2621516": a phone label in a contact note, its number right after it.
-            if not (label == "电话" and accepted and re.match(r"\s*[(（]?\d", line[m.end():])):
-                continue
+            if label == "电话" and accepted and re.match(r"\s*[(（]?\d", line[m.end():]):
+                accepted.append(m)
+            continue
         if at_start:
             if colon or label in _LINE_START_LABELS or (m.end() == len(line)):
                 accepted.append(m)
@@ -320,10 +321,11 @@ def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> La
     personal name (0 to 1); both come from the field reader, which knows names.
     """
     lines = []
-    for cell, printed in _raw_lines(text):
-        line = split_cells(cell)
-        line.printed = printed
-        lines.append(line)
+    for raw, printed in _raw_lines(text):
+        for cell in _split_salutation_out_of_run(raw, is_addressee_list, name_score):
+            line = split_cells(cell)
+            line.printed = printed if cell == raw else cell
+            lines.append(line)
     _attach_values_on_next_line(lines)
     lines = [line for line in lines if line.text]
     lines = _split_salutations_off_labels(lines, is_addressee_list, name_score)
@@ -432,6 +434,43 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
     return names if names and best >= 0.5 else None
 
 
+_RUN_MIN_CHARS = 150
+# "…代表:", "…委员您好!", "…代表（第三组）：": a role word closing a salutation, inside a run of text.
+_ROLE_AND_COLON_RE = re.compile(r"(?:代表|委员)(?=(?:[（(][^）)]{0,12}[)）])?\s*(?:(?:您们?|你们?)好)?[！!，,]?\s*[：:])")
+
+
+def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> list[str]:
+    """A page copied as one run of text (from a table cell, or with its line breaks lost): the salutation
+    and the sign-off start lines of their own, so that what comes before the salutation is read as 版头,
+    what follows as 主体, and the 发文机关署名 and 成文日期 where the standard prints them."""
+    if len(raw) < _RUN_MIN_CHARS:
+        return [raw]
+    for m in _ROLE_AND_COLON_RE.finditer(raw, 0, 800):
+        head = raw[: m.start()]
+        if len(head) < 8 or re.search(r"收悉|答复如下|研究办理", head[-40:]):
+            continue
+        names = _names_before_role(head, is_addressee_list, name_score)
+        if not names or not is_addressee_list(names + raw[m.start(): m.start() + 2]):
+            continue
+        honorific = re.search(r"尊敬的?$", head[: -len(names)])
+        cut = m.start() - len(names) - (len(honorific.group(0)) if honorific else 0)
+        return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    return _split_sign_off_out_of_run(raw)
+
+
+def _split_sign_off_out_of_run(run: str) -> list[str]:
+    """"…特此函复。城口县发展和改革委员会2022711联系人:…": the last organ-and-date of a run, on its own lines."""
+    if len(run) < _RUN_MIN_CHARS:
+        return [run]
+    last = None
+    for last in _RUN_SIGN_OFF_RE.finditer(run):
+        pass
+    if last is None or last.start() < len(run) // 3:
+        return [run]
+    pieces = [run[: last.start()], last["organ"], last["date"], run[last.end():]]
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
 def _split_salutations_off_labels(lines: list[Line], is_addressee_list, name_score) -> list[Line]:
     """A salutation run into the line before it: "来源:政府办公室崔长龙代表" (no colon, joined by the
     line repair), "字号:打印石昌艳委员:您好…", "菜单黄仕金代表:你提出的…"."""
@@ -491,6 +530,11 @@ ORGAN_SUFFIX = (
     r"街道|镇|乡|队|社|集团|管委会|银行|分行|学校|大学|小组|指挥部|联合会|协会|厂|场|电视台)"
 )
 ORGAN_LINE_RE = re.compile(rf"^(?P<organ>[{CJK}（）()、]{{2,40}}?{ORGAN_SUFFIX}(?:[（(][{CJK}]{{2,20}}[）)])?)$")
+# An organ and a date run into the text around them, after a sentence's end or a value's digits.
+_RUN_SIGN_OFF_RE = re.compile(
+    rf"(?<=[。！!；;）)”\d])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX})\s*"
+    rf"(?P<date>{DATE_RE.pattern}|(?:19|20)\d{{5,6}}(?!\d))"
+)
 _SIGN_OFF_TAIL = 14
 
 
