@@ -840,6 +840,24 @@ def _trim_issuer(number: DocNumber) -> DocNumber:
     return DocNumber(text=number.text[len(number.issuer) - len(issuer):], issuer=issuer, year=number.year, serial=number.serial)
 
 
+def _after_title_word(text: str, m: re.Match[str]) -> DocNumber:
+    """The 文号 of `m`, without a title's last word run into its issuer ("…建议答复的函青自然资函〔2020〕294号")
+    or a signer's name ("签发人:张永祥太交函〔2023〕60号")."""
+    number = _trim_issuer(doc_number_from_match(m))
+    start = m.end() - len(number.text)
+    ending = re.search(r"(?:答复|复函|的函|回复|意见)$", text[: start] + number.issuer[:1])
+    if ending and len(number.issuer) > 2 and ending.end() > start:
+        cut = ending.end() - start
+        return DocNumber(text=number.text[cut:], issuer=number.issuer[cut:], year=number.year, serial=number.serial)
+    name = re.match(r"^(?P<name>[\u4e00-\u9fff]{2,3})", number.issuer)
+    if name and start == 0 and len(number.issuer) > 4:
+        tags = pos_tags(number.issuer)
+        if tags and tags[0][1].startswith("nr") and 2 <= len(tags[0][0]) <= 3:
+            cut = len(tags[0][0])
+            return DocNumber(text=number.text[cut:], issuer=number.issuer[cut:], year=number.year, serial=number.serial)
+    return number
+
+
 def _read_doc_number(layout: Layout) -> tuple[DocNumber | None, float]:
     for line in layout.header:
         m = doc_number_in(line.free)
@@ -854,7 +872,16 @@ def _read_doc_number(layout: Layout) -> tuple[DocNumber | None, float]:
         m = DOC_NUMBER_RE.search(line.free)
         if m and len(line.free) <= 40 and not re.search(r"[。，,；]", line.free) and \
                 not re.search(r"[】\]]", line.free[m.end():m.end() + 1]):
-            return _trim_issuer(doc_number_from_match(m)), 0.75
+            return _after_title_word(line.free, m), 0.75
+    for line in layout.header:
+        # A header run together ("…复函签发人:姜涛宁交函〔2021〕141号关于…"), in the free text or in a label's
+        # value: a 文号 that is not cited in a sentence or in brackets after a quoted title.
+        for text in [line.free, *(cell.value for cell in line.cells if cell.role != "doc_number")]:
+            for m in DOC_NUMBER_RE.finditer(text):
+                before, after = text[max(0, m.start() - 2): m.start()], text[m.end(): m.end() + 1]
+                if re.search(r"[《（(“]", before) or re.match(r"[）)”》,，。]", after):
+                    continue
+                return _after_title_word(text, m), 0.7
     for line in layout.header:
         # "…的答复【穗林业园林提[2013]63号】": the 文号 in brackets after the title.
         m = re.search(rf"【(?P<n>[{CJK}A-Za-z]{{1,12}}[〔\[(（［]\s*(?:19|20)\d{{2}}\s*[〕\])）］]\s*第?\d{{1,5}}号)】", line.free)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from replies.ingest.chinese import CJK, DATE_RE, parse_bare_date
+from replies.ingest.chinese import CJK, DATE_RE, parse_bare_date, starts_with_surname
 from replies.ingest.docnumbers import DOC_NUMBER_RE
 from replies.ingest.furniture import (
     METADATA_LABELS,
@@ -189,7 +189,7 @@ def split_cells(text: str) -> Line:
 
 # A reply copied from one table cell runs on one line: title, salutation, body and sign-off.
 _TITLE_THEN_SALUTATION_RE = re.compile(
-    r"^(?P<title>.{6,120}?(?:答复函|答复意见|答复|复函|的函|回复))"
+    r"^(?P<title>.{6,120}?(?:答复的函|答复函|答复意见|答复|复函|的函|回复))"
     r"(?=(?:尊敬的?)?[^。，,:：；;“”《》]{2,60}(?:代表|委员|代表团|小组)[^。，,:：]{0,6}[:：])"
 )
 _FOOTER_AFTER_DATE_RE = re.compile(
@@ -233,6 +233,8 @@ def _attach_values_on_next_line(lines: list[Line]) -> None:
         nxt = lines[i + 1]
         if nxt.cells or len(nxt.free) > 40 or is_furniture_line(nxt.free) or nxt.free.endswith((":", "：")):
             continue
+        if re.search(r"(?:代表|委员|代表团|小组)\s*(?:[:：]|您们?好|你们?好)", nxt.free):
+            continue  # "文号" / "尊敬的寇章国代表:您好！": the salutation follows an empty label
         line.cells[-1].value = nxt.free
         nxt.free, nxt.text, nxt.printed = "", "", ""
 
@@ -247,6 +249,7 @@ _SALUTATION_BEFORE_BODY_RE = re.compile(
     rf"^(?:尊敬的?)?(?P<names>[^。；;：:“”《》，,]{{2,40}}?(?:代表|委员))[，,]?(?={_BODY_OPENING})"
 )
 _NOT_A_SALUTATION_RE = re.compile(r"答复|如下|收悉|研究|办理|提出|关于")
+_GROUP_ENDING = r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|界别|支部|局|厅|委|办公室|中心|政府)$"
 _GREETING_RE = re.compile(r"(?:您们?好|你们?好)[！!，,。.：:]?$")
 SALUTATION_RE = re.compile(
     rf"^(?:尊敬的?|敬爱的)?(?P<names>[^。；;：:“”《》]{{2,80}}?)"
@@ -417,6 +420,8 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
         # "许**委员", "**委员": the name withheld by the publisher (with its surname if printed)
         text = masked.group(0)
         return text if name_score(text) > 0 else text.lstrip("".join(set(text) - set("*＊")))
+    # Only the list that ends the head: what stands before a mark or a space is the page's.
+    head = re.split(r"[:：。；;!！?？\]】>›»\s]", head)[-1]
     parts = re.split(r"([、，,])", head)
     first, rest = parts[0], "".join(parts[1:])
     boundaries, position = set(), 0
@@ -429,6 +434,8 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
             continue
         name = first[-length:]
         score = name_score(name) + (0.3 if (length in boundaries or length == len(first)) else 0.0)
+        if length == 3 and starts_with_surname(name):
+            score += 0.35  # most names have three characters: a surname before a two-character name joins it
         if score > best and (not rest or is_addressee_list(name + rest + "代表")):
             best, names = score, name + rest
     return names if names and best >= 0.5 else None
@@ -455,7 +462,20 @@ def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> lis
         honorific = re.search(r"尊敬的?$", head[: -len(names)])
         cut = m.start() - len(names) - (len(honorific.group(0)) if honorific else 0)
         return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    group = _RUN_GROUP_SALUTATION_RE.search(raw, 0, 800)
+    if group and is_addressee_list(group["names"]):
+        cut = group.start("names")
+        return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
     return _split_sign_off_out_of_run(raw)
+
+
+# A group or an organ addressed in a run ("…的复函桂花镇代表团:你们在…", "…协办意见的函区城管局:现将…"): it
+# starts right after the title's last word, a date or a mark.
+_RUN_GROUP_SALUTATION_RE = re.compile(
+    r"(?:答复函?|复函|的函|意见|办理单|回复|号|[\d:：>】)）\]\s])(?:尊敬的?)?(?![号的之])"
+    rf"(?P<names>[{CJK}、，,]{{2,30}}?(?:代表团|代表小组|委员小组|小组|联络组|联络处|界别|支部|委员会|区委|市委|县委|州委|省委|"
+    r"局|厅|委|办公室|办|中心|政府))\s*(?:您们?好|你们?好)?[！!，,]?\s*[:：]"
+)
 
 
 def _split_sign_off_out_of_run(run: str) -> list[str]:
@@ -477,7 +497,9 @@ def _split_salutations_off_labels(lines: list[Line], is_addressee_list, name_sco
     out: list[Line] = []
     for line in lines[:_PAGE_MAX_LINES]:
         last = line.cells[-1] if line.cells else None
-        in_cell = last is not None and last.role in ("page", "source", "_")
+        # A salutation joined to a metadata value ("发布时间:2023-12-29 14:43:43尊敬的王一君代表:您好"),
+        # never to a contact's ("联系人:王刚代表").
+        in_cell = last is not None and last.role not in _CONTACT_ROLES
         text = last.value if in_cell else line.free if not line.cells else ""
         m = re.search(rf"(?:代表|委员)(?=[:：]|$|{_BODY_OPENING})", text[:100]) if text else None
         if not m or m.start() < 2 or (not in_cell and SALUTATION_RE.match(text) and is_addressee_list(
@@ -512,8 +534,12 @@ def _salutation_names(free: str, is_addressee_list) -> str | None:
         rest = m["rest"].strip()
         if _NOT_A_SALUTATION_RE.search(names):
             return None
-        # A salutation run together with the body ("杨茂林委员:您在…") needs a role word.
-        if is_addressee_list(names) and (not rest or names.endswith(ROLE_WORDS)):
+        # A salutation run together with the body ("杨茂林委员:您在…") needs a role word, or a group's or an
+        # organ's name before an opening ("桂花镇代表团:你们在…", "区城管局:现将…").
+        if is_addressee_list(names) and (
+            not rest or names.endswith(ROLE_WORDS)
+            or (re.search(_GROUP_ENDING, names) and re.match(rf"(?:{_BODY_OPENING}|贵)", rest))
+        ):
             return _HONORIFIC_RE.sub("", names)
         return None
     bare = _GREETING_RE.sub("", _HONORIFIC_RE.sub("", free).rstrip("！!，,。.：: ")).strip().rstrip("！!，,。.：: ")

@@ -236,3 +236,22 @@ def test_a_whole_page_run_into_one_line():
     assert f.issuing_organ == "重庆市北碚区城市管理局"
     assert f.date == datetime.date(2023, 9, 27)
     assert f.handler == "王敏"
+
+
+def test_a_group_salutation_and_a_signer_run_into_the_doc_number_in_one_line():
+    f = _fields(
+        "对县十八届人大二次会议第68号建议的复函发布日期:2023-10-13 类别:B 签发人:张永祥太交函〔2023〕60号"
+        "桂花镇代表团:你们提出的《关于补齐偏远村通讯设施短板的建议》收悉。现答复如下:近年来,国家加大了对移动通信的投入,"
+        "使移动信号覆盖增强,我局将组织县电信、移动、联通和铁塔公司实地查勘,对检测出的网络盲区尽快申报建设。专此答复。"
+        "太白县交通运输局2023年10月12日"
+    )
+    assert f.addressees == [Addressee("桂花镇代表团", "")]
+    assert f.doc_number.text == "太交函〔2023〕60号" and f.signer == "张永祥"
+    assert (f.issuing_organ, f.date) == ("太白县交通运输局", datetime.date(2023, 10, 12))
+
+
+def test_a_salutation_after_an_empty_label_or_joined_to_a_page_stamp():
+    f = _fields("关于县人大第十八届三次会议第115号建议答复的函\n文号\n\n尊敬的寇章国代表:您好！\n\n您提出的《关于增加教师招聘的建议》收悉。\n")
+    assert f.addressees == [Addressee("寇章国", "delegate")] and f.doc_number is None
+    f = _fields("对十四届全国人大一次会议第6826号建议的答复\n发布时间:2023-12-29 14:43:43尊敬的王一君代表:您好\n您提出的关于加强传统村落保护的建议收悉。\n")
+    assert f.addressees == [Addressee("王一君", "delegate")]
