@@ -105,7 +105,7 @@ _NAME_NOISE_RE = re.compile(
 )
 _GROUP_RE = re.compile(
     r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|工作组|界别|界|委员会|工委|支部|总支|党组|"
-    r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
+    r"主席团|商会|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
     r"(?:市|县|区|省|州)委|党派)(?:中央|市委|省委|区委|县委|州委)?$"
 )
 _ORGAN_NAME_RE = re.compile(rf"^[{CJK}]{{2,30}}{ORGAN_SUFFIX}$")
@@ -223,7 +223,8 @@ def read_person(value: str) -> tuple[str, float]:
 
 _TITLE_END_RE = re.compile(
     r"(?:答复|复函|的函|回复|答复函|答复意见|会办意见|办理意见|办理情况|答复摘要|办理单|提案答复|建议答复|意见书|复文|"
-    r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复)(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
+    r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复|办复函?|办复意见|处理意见|协办意见|答复单|复信)"
+    r"(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
 )
 _TITLE_END_IN_TEXT_RE = re.compile(
     r"(?:答复的函|答复函|答复意见|答复摘要|协办意见的函|会办意见的函|办理意见的函|会办意见|协办意见|答复|复函|的函|回复|办理单)"
@@ -544,8 +545,12 @@ def _read_session(text: str) -> str:
     return text[start:m.end()]
 
 
-# A number may carry a letter or a character prefix ("温36"), never a word of the sentence ("会议56号").
-_NUMBER = r"(?P<n>(?:[A-Za-z]{1,2}|(?![议的第会届次号年月日于在为])[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?)"
+# A number may carry a letter or a character prefix ("温36"), never a word of the sentence ("会议56号");
+# a few are printed in Chinese numerals ("第二十三号").
+_NUMBER = (
+    r"(?P<n>(?:[A-Za-z]{1,2}|(?![议的第会届次号年月日于在为])[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?"
+    r"|(?<=第)[一二三四五六七八九十百零〇]{1,6}(?=号))"
+)
 _PROPOSAL_NUMBER_RES = (
     re.compile(rf"(?:建议|提案|议案|意见)(?:编?号)?[:：]?\s*第\s*{_NUMBER}\s*号"),
     re.compile(rf"第\s*{_NUMBER}\s*号(?:代表|委员|政协|人大)?(?:建议|提案|议案|意见)"),

@@ -255,3 +255,10 @@ def test_a_salutation_after_an_empty_label_or_joined_to_a_page_stamp():
     assert f.addressees == [Addressee("寇章国", "delegate")] and f.doc_number is None
     f = _fields("对十四届全国人大一次会议第6826号建议的答复\n发布时间:2023-12-29 14:43:43尊敬的王一君代表:您好\n您提出的关于加强传统村落保护的建议收悉。\n")
     assert f.addressees == [Addressee("王一君", "delegate")]
+
+
+def test_more_title_endings_groups_and_numbers_in_chinese_numerals():
+    f = _fields("关于乡十七届人大三次会议第二十三号建议的办复函\n银川乡人大主席团:\n你们提出的《关于修建农田路的建议》收悉。\n")
+    assert f.title == "关于乡十七届人大三次会议第二十三号建议的办复函"
+    assert f.proposal_number == "二十三"
+    assert f.addressees == [Addressee("银川乡人大主席团", "")]
