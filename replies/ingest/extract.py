@@ -646,9 +646,14 @@ def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
     if m:
         return m["organ"], 0.8
     for role in ("undertaker", "publisher", "contact_unit", "source"):
-        # The handling unit and the contact unit are also named in the 附注 after the sign-off.
-        lines = layout.lines[: layout.end] if role in ("undertaker", "contact_unit") else layout.header
-        for value in layout.cells(role, lines):
+        lines = layout.lines[: layout.end] if role == "contact_unit" else layout.header
+        values = layout.cells(role, lines)
+        if role == "undertaker":
+            # The handling unit is also named in a 附注 after the sign-off (此件由…办理); a 主办单位 there is
+            # the site's owner in its footer.
+            values += [cell.value for line in layout.main for cell in line.cells
+                       if cell.role == "undertaker" and cell.label != "主办单位"]
+        for value in values:
             value = re.sub(r"\s+", "", value)
             value = DATE_RE.sub("", value).strip(" ;；")
             m = ORGAN_LINE_RE.match(value)

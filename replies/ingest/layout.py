@@ -451,7 +451,7 @@ def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> lis
     and the sign-off start lines of their own, so that what comes before the salutation is read as 版头,
     what follows as 主体, and the 发文机关署名 and 成文日期 where the standard prints them."""
     if len(raw) < _RUN_MIN_CHARS:
-        return [raw]
+        return _split_sign_off_out_of_run(raw)
     for m in _ROLE_AND_COLON_RE.finditer(raw, 0, 800):
         head = raw[: m.start()]
         if len(head) < 8 or re.search(r"收悉|答复如下|研究办理", head[-40:]):
@@ -463,9 +463,12 @@ def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> lis
         cut = m.start() - len(names) - (len(honorific.group(0)) if honorific else 0)
         return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
     group = _RUN_GROUP_SALUTATION_RE.search(raw, 0, 800)
-    if group and is_addressee_list(group["names"]):
-        cut = group.start("names")
-        return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    if group:
+        # The title's words are never part of the name ("…第55号提案的答复雨露乡委员小组:").
+        names = re.split(r"答复函?|复函|的函|意见|办理单|回复|提案|建议|关于", group["names"])[-1]
+        cut = group.end("names") - len(names)
+        if len(names) >= 2 and is_addressee_list(names):
+            return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
     return _split_sign_off_out_of_run(raw)
 
 
@@ -480,12 +483,16 @@ _RUN_GROUP_SALUTATION_RE = re.compile(
 
 def _split_sign_off_out_of_run(run: str) -> list[str]:
     """"…特此函复。城口县发展和改革委员会2022711联系人:…": the last organ-and-date of a run, on its own lines."""
-    if len(run) < _RUN_MIN_CHARS:
+    if len(run) < _RUN_MIN_CHARS // 2:
         return [run]
     last = None
-    for last in _RUN_SIGN_OFF_RE.finditer(run):
+    for last in (_RUN_SIGN_OFF_RE if len(run) >= _RUN_MIN_CHARS else _LINE_SIGN_OFF_RE).finditer(run):
         pass
     if last is None or last.start() < len(run) // 3:
+        organ_only = _RUN_ORGAN_AT_END_RE.search(run)  # "…感谢您的关心！南华县交通运输局": a sign-off without its date
+        if organ_only:
+            pieces = [run[: organ_only.start()], organ_only["organ"], run[organ_only.end():]]
+            return [piece.strip() for piece in pieces if piece.strip()]
         return [run]
     pieces = [run[: last.start()], last["organ"], last["date"], run[last.end():]]
     return [piece.strip() for piece in pieces if piece.strip()]
@@ -556,11 +563,19 @@ ORGAN_SUFFIX = (
     r"街道|镇|乡|队|社|集团|管委会|银行|分行|学校|大学|小组|指挥部|联合会|协会|厂|场|电视台)"
 )
 ORGAN_LINE_RE = re.compile(rf"^(?P<organ>[{CJK}（）()、]{{2,40}}?{ORGAN_SUFFIX}(?:[（(][{CJK}]{{2,20}}[）)])?)$")
+# What may follow a sign-off run into its text: the end, a note, the 附注's labels, the 版记, the page's footer.
+_AFTER_SIGN_OFF = (
+    r"(?=\s*(?:$|[（(【]|联系|承办|经办|抄送|抄报|主办|协办|扫一扫|上一[条篇]|下一[条篇]|版权|附件|签发|领导|分管|主管|"
+    r"单位|此件|公开|关闭|打印|责任编辑|来源|邮政编码|\d{3,}))"
+)
+_RUN_ORGAN_AT_END_RE = re.compile(rf"(?<=[。！!])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX}){_AFTER_SIGN_OFF}")
 # An organ and a date run into the text around them, after a sentence's end or a value's digits.
 _RUN_SIGN_OFF_RE = re.compile(
     rf"(?<=[。！!；;）)”\d])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX})\s*"
     rf"(?P<date>{DATE_RE.pattern}|(?:19|20)\d{{5,6}}(?!\d))"
 )
+# In a short line (a paragraph, not a whole page) only what a sign-off is followed by makes it one.
+_LINE_SIGN_OFF_RE = re.compile(_RUN_SIGN_OFF_RE.pattern + _AFTER_SIGN_OFF)
 _SIGN_OFF_TAIL = 14
 
 

@@ -262,3 +262,13 @@ def test_more_title_endings_groups_and_numbers_in_chinese_numerals():
     assert f.title == "关于乡十七届人大三次会议第二十三号建议的办复函"
     assert f.proposal_number == "二十三"
     assert f.addressees == [Addressee("银川乡人大主席团", "")]
+
+
+def test_a_dateless_sign_off_ends_a_run_and_a_footer_owner_is_not_the_organ():
+    f = _fields(
+        "关于对县政协九届三次会议第55号提案的答复雨露乡委员小组:你们提出的《关于支持林果基地道路建设的提案》收悉,现答复如下:"
+        "经实地查看,该道路已列入我局下一年度农村公路建设计划,待资金到位后即组织实施,请你们协助做好群众工作。"
+        "感谢你们对交通工作的关心和支持!南华县交通运输局主办单位:南华县人民政府办公室"
+    )
+    assert f.addressees == [Addressee("雨露乡委员小组", "")]
+    assert f.issuing_organ == "南华县交通运输局"
