@@ -105,7 +105,7 @@ _NAME_NOISE_RE = re.compile(
 )
 _GROUP_RE = re.compile(
     r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|工作组|界别|界|委员会|工委|支部|总支|党组|"
-    r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
+    r"主席团|商会|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
     r"(?:市|县|区|省|州)委|党派)(?:中央|市委|省委|区委|县委|州委)?$"
 )
 _ORGAN_NAME_RE = re.compile(rf"^[{CJK}]{{2,30}}{ORGAN_SUFFIX}$")
@@ -223,9 +223,12 @@ def read_person(value: str) -> tuple[str, float]:
 
 _TITLE_END_RE = re.compile(
     r"(?:答复|复函|的函|回复|答复函|答复意见|会办意见|办理意见|办理情况|答复摘要|办理单|提案答复|建议答复|意见书|复文|"
-    r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复)(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
+    r"办理情况报告|办理报告|办理结果(?:公开)?|答复书|意见函|回函|函复|办复函?|办复意见|处理意见|协办意见|答复单|复信)"
+    r"(?:[（(][^）)]{1,12}[）)]|【[^】]{4,30}号】)?$"
 )
-_TITLE_END_IN_TEXT_RE = re.compile(r"(?:答复函|答复意见|答复|复函|的函|回复)")
+_TITLE_END_IN_TEXT_RE = re.compile(
+    r"(?:答复的函|答复函|答复意见|答复摘要|协办意见的函|会办意见的函|办理意见的函|会办意见|协办意见|答复|复函|的函|回复|办理单)"
+)
 _TITLE_TOPIC_RE = re.compile(r"会议|第\s*[A-Za-z]?\d+(?:\.\d+)?\s*号|建议|提案|议案")
 _TITLE_START_RE = re.compile(rf"^(?:[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})?(?:关于|对|就)")
 _TRAILING_MARK_RE = re.compile(r"\s*(?:[（(【\[]\s*[A-DＡ-Ｄ]\s*类?\s*[)）】\]]|[A-DＡ-Ｄ]类)\s*$")
@@ -428,12 +431,37 @@ def _title_candidates(layout: Layout, minimum: float = 3) -> list[_TitleCandidat
     return candidates
 
 
+def _without_run_in_prefix(candidate: _TitleCandidate, organs: list[str]) -> _TitleCandidate:
+    """"人大代表建议办理重庆市北碚区城市管理局关于…的复函": page words run into a title in front of its organ.
+    The title starts at an organ the document names elsewhere (sign-off, labels), else at its 关于/对
+    when what precedes it holds page furniture."""
+    text = candidate.text
+    start = _RUN_TITLE_START_RE.search(text)
+    if not start or start.start() == 0:
+        return candidate
+    prefix = text[: start.start()]
+    for organ in sorted(filter(None, organs), key=len, reverse=True):
+        at = prefix.rfind(organ)
+        # Whatever stands before the signing organ's full name is the page's, unless it is the start of a
+        # longer name ("衢州市" + "衢江区水利局").
+        if at > 0 and len(organ) >= 4 and not re.search(r"[省市县区州镇乡旗盟]$", prefix[:at]):
+            return _TitleCandidate(text=text[at:], score=candidate.score + 0.25, line=candidate.line)
+    if holds_furniture(prefix) or is_breadcrumb(prefix) or re.search(r"星期.|\d{1,2}:\d{2}", prefix):
+        return _TitleCandidate(text=text[start.start():], score=candidate.score + 0.25, line=candidate.line)
+    return candidate
+
+
 def _read_title(layout: Layout) -> tuple[str, float]:
-    candidates = _title_candidates(layout)
+    candidates = [_without_run_in_prefix(c, [_sign_off_organ(layout)]) for c in _title_candidates(layout)]
     if candidates:
         # Of equally good copies (the page's heading and the document's own), the document's:
         # it comes later, and a page heading that repeats it carries no organ line above.
         best = max(candidates, key=lambda c: (c.score, not c.organ_above, c.line))
+        # Two copies of one heading, one of which lost a character (第7号 / 7号): the fuller copy.
+        fuller = [c for c in candidates if c.score >= best.score - 0.5 and 0 < len(c.text) - len(best.text) <= 2
+                  and _is_subsequence(best.text, c.text)]
+        if fuller:
+            best = fuller[0]
         confidence = 0.95 if best.score >= 5 else 0.8 if best.score >= 4 else 0.6
         return best.text, confidence
     labelled = layout.first("title", layout.header)
@@ -445,6 +473,11 @@ def _read_title(layout: Layout) -> tuple[str, float]:
         return best.text, 0.5
     title = _fallback_title(layout)
     return title, 0.4 if title else 0.5
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _fallback_title(layout: Layout) -> str:
@@ -461,6 +494,8 @@ def _fallback_title(layout: Layout) -> str:
     lines = [text for text in lines if len(text) >= 6 or _TITLE_TOPIC_RE.search(text)]
     if len(lines) > 1 and ORGAN_LINE_RE.match(lines[0]):
         lines = lines[1:]
+    if len(lines) == 1 and ORGAN_LINE_RE.match(lines[0]):
+        return ""  # a name alone above the salutation is the site's or the letterhead's, not a title
     return "".join(lines[-3:])
 
 
@@ -510,7 +545,12 @@ def _read_session(text: str) -> str:
     return text[start:m.end()]
 
 
-_NUMBER = r"(?P<n>(?:[A-Za-z]{1,2}|[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?)"
+# A number may carry a letter or a character prefix ("温36"), never a word of the sentence ("会议56号");
+# a few are printed in Chinese numerals ("第二十三号").
+_NUMBER = (
+    r"(?P<n>(?:[A-Za-z]{1,2}|(?![议的第会届次号年月日于在为])[\u4e00-\u9fff](?=\d))?\d{1,6}(?:\.\d{1,3})?"
+    r"|(?<=第)[一二三四五六七八九十百零〇]{1,6}(?=号))"
+)
 _PROPOSAL_NUMBER_RES = (
     re.compile(rf"(?:建议|提案|议案|意见)(?:编?号)?[:：]?\s*第\s*{_NUMBER}\s*号"),
     re.compile(rf"第\s*{_NUMBER}\s*号(?:代表|委员|政协|人大)?(?:建议|提案|议案|意见)"),
@@ -559,6 +599,14 @@ def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     labelled = layout.first("proposal_title")
     if labelled:
         return labelled.strip("《》“”\""), 0.8
+    # A body without a salutation that opens by naming the proposal: "关于“加强农村饮水安全的提案”,是…".
+    m = re.match(r"\s*(?:对|就)?关于[“《\"](?P<t>[^“”《》\"\n]{4,150})[”》\"]", opening)
+    if m and layout.salutation is None:
+        return m["t"].strip(), 0.7
+    # A record page: the proposal's 标题 printed in the record below the reply's heading.
+    for value in layout.cells("title", layout.lines[: layout.end]):
+        if re.search(r"(?:建议|提案|议案)$", value) and not _TITLE_END_RE.search(value):
+            return value.strip("《》“”\""), 0.7
     for pattern in (_QUOTED_AFTER_PROPOSED_RE, _PLAIN_TITLE_IN_SENTENCE_RE):
         m = pattern.search(opening)
         if m:
@@ -566,12 +614,24 @@ def _read_proposal_title(layout: Layout, title: str) -> tuple[str, float]:
     m = _TITLE_QUOTE_RE.search(title) or _TITLE_QUOTE_RE.search(opening)
     if m:
         return m["t"], 0.7
+    # A heading that names the proposal itself: "关于解决…问题的建议的答复", "人大建议第9165号 关于…的建议".
+    m = _PROPOSAL_IN_TITLE_RE.search(title)
+    if m and not _SESSION_CORE_RE.search(m["t"]):
+        return m["t"], 0.6
     return "", 0.5
+
+
+_PROPOSAL_IN_TITLE_RE = re.compile(
+    r"(?P<t>关于(?:(?!关于)[^《》“”\n])+?(?:建议|提案|议案))(?:的?(?:答复|复函|回复|办理情况|答复函))?$"
+)
 
 
 # --- organ, date -----------------------------------------------------------------------
 
-_TITLE_ORGAN_RE = re.compile(rf"^(?P<organ>[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})(?:关于|对|就|答复|办理|回复)")
+# "2019年县人社局对…的函": a title may open with the year before its organ.
+_TITLE_ORGAN_RE = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年(?:度)?)?(?P<organ>[{CJK}（）()]{{2,30}}?{ORGAN_SUFFIX})(?:关于|对|就|答复|办理|回复)"
+)
 
 
 def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
@@ -587,13 +647,39 @@ def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
         return m["organ"], 0.8
     for role in ("undertaker", "publisher", "contact_unit", "source"):
         lines = layout.lines[: layout.end] if role == "contact_unit" else layout.header
-        for value in layout.cells(role, lines):
+        values = layout.cells(role, lines)
+        if role == "undertaker":
+            # The handling unit is also named in a 附注 after the sign-off (此件由…办理); a 主办单位 there is
+            # the site's owner in its footer.
+            values += [cell.value for line in layout.main for cell in line.cells
+                       if cell.role == "undertaker" and cell.label != "主办单位"]
+        for value in values:
             value = re.sub(r"\s+", "", value)
             value = DATE_RE.sub("", value).strip(" ;；")
             m = ORGAN_LINE_RE.match(value)
             if m and "、" not in value and not is_furniture_word(value):
                 return m["organ"], 0.6
+    organ = _unlabelled_header_organ(layout)
+    if organ:
+        return organ, 0.5
     return "", 0.4
+
+
+def _unlabelled_header_organ(layout: Layout) -> str:
+    """"• 中牟县水利局" in a metadata list whose labels the copy lost: an organ alone on a header line
+    among bare values (an index number, dates), not the site's name (a government's)."""
+    header = layout.header
+    for i, line in enumerate(header):
+        text = line.free.strip()
+        if not text or line.cells or is_furniture_line(text) or re.search(r"(?:人民政府|政府|门户网站?)$", text):
+            continue
+        m = ORGAN_LINE_RE.match(text)
+        if not m:
+            continue
+        neighbours = [header[j].free for j in (i - 1, i + 1) if 0 <= j < len(header)]
+        if any(re.fullmatch(r"[\dA-Za-z/\-]{6,}|(?:19|20)\d{2}[-年/.]\d{1,2}[-月/.]\d{1,2}日?", n.strip()) for n in neighbours):
+            return m["organ"]
+    return ""
 
 
 def _sign_off_organ(layout: Layout) -> str:
@@ -636,6 +722,8 @@ def _read_date(layout: Layout, is_reply: bool) -> tuple[datetime.date | None, fl
     labels = ("written", "produced") if is_reply else ("written", "produced", "published")
     for role in labels:
         value = layout.first(role)
+        if role == "produced" and is_reply and re.search(r"\d{1,2}:\d{2}", value):
+            continue  # "发文日期 2019年10月10日 16:48:00": the system's timestamp of the page, not the 成文日期
         d = parse_date(value) if value else None
         if d:
             return d, 0.75 if role == "written" else 0.6
@@ -762,6 +850,24 @@ def _trim_issuer(number: DocNumber) -> DocNumber:
     return DocNumber(text=number.text[len(number.issuer) - len(issuer):], issuer=issuer, year=number.year, serial=number.serial)
 
 
+def _after_title_word(text: str, m: re.Match[str]) -> DocNumber:
+    """The 文号 of `m`, without a title's last word run into its issuer ("…建议答复的函青自然资函〔2020〕294号")
+    or a signer's name ("签发人:张永祥太交函〔2023〕60号")."""
+    number = _trim_issuer(doc_number_from_match(m))
+    start = m.end() - len(number.text)
+    ending = re.search(r"(?:答复|复函|的函|回复|意见)$", text[: start] + number.issuer[:1])
+    if ending and len(number.issuer) > 2 and ending.end() > start:
+        cut = ending.end() - start
+        return DocNumber(text=number.text[cut:], issuer=number.issuer[cut:], year=number.year, serial=number.serial)
+    name = re.match(r"^(?P<name>[\u4e00-\u9fff]{2,3})", number.issuer)
+    if name and start == 0 and len(number.issuer) > 4:
+        tags = pos_tags(number.issuer)
+        if tags and tags[0][1].startswith("nr") and 2 <= len(tags[0][0]) <= 3:
+            cut = len(tags[0][0])
+            return DocNumber(text=number.text[cut:], issuer=number.issuer[cut:], year=number.year, serial=number.serial)
+    return number
+
+
 def _read_doc_number(layout: Layout) -> tuple[DocNumber | None, float]:
     for line in layout.header:
         m = doc_number_in(line.free)
@@ -776,7 +882,16 @@ def _read_doc_number(layout: Layout) -> tuple[DocNumber | None, float]:
         m = DOC_NUMBER_RE.search(line.free)
         if m and len(line.free) <= 40 and not re.search(r"[。，,；]", line.free) and \
                 not re.search(r"[】\]]", line.free[m.end():m.end() + 1]):
-            return _trim_issuer(doc_number_from_match(m)), 0.75
+            return _after_title_word(line.free, m), 0.75
+    for line in layout.header:
+        # A header run together ("…复函签发人:姜涛宁交函〔2021〕141号关于…"), in the free text or in a label's
+        # value: a 文号 that is not cited in a sentence or in brackets after a quoted title.
+        for text in [line.free, *(cell.value for cell in line.cells if cell.role != "doc_number")]:
+            for m in DOC_NUMBER_RE.finditer(text):
+                before, after = text[max(0, m.start() - 2): m.start()], text[m.end(): m.end() + 1]
+                if re.search(r"[《（(“]", before) or re.match(r"[）)”》,，。]", after):
+                    continue
+                return _after_title_word(text, m), 0.7
     for line in layout.header:
         # "…的答复【穗林业园林提[2013]63号】": the 文号 in brackets after the title.
         m = re.search(rf"【(?P<n>[{CJK}A-Za-z]{{1,12}}[〔\[(（［]\s*(?:19|20)\d{{2}}\s*[〕\])）］]\s*第?\d{{1,5}}号)】", line.free)
@@ -809,6 +924,10 @@ def extract_fields(text: str) -> ReplyFields:
     addressees = parse_addressees(layout.salutation_names) or [] if layout.salutation_names else []
     if not addressees and layout.first("recipients", layout.header):
         addressees = parse_addressees(layout.first("recipients", layout.header)) or []
+    proposers_only = False
+    if not addressees and layout.salutation is None and layout.first("proposers", layout.lines[: layout.end]):
+        # A record page names the proposers in a labelled cell (建议人, 提案人, 领衔代表) and has no salutation.
+        addressees, proposers_only = parse_addressees(layout.first("proposers", layout.lines[: layout.end])) or [], True
     if not addressees and layout.salutation is None:
         # No salutation: the opening sentence may name them ("…期间,王刚等代表提出的《…》收悉").
         for m in _OPENING_PROPOSERS_RE.finditer(layout.opening):
@@ -825,6 +944,9 @@ def extract_fields(text: str) -> ReplyFields:
         proposal_number = m.group(0) if m else _read_proposal_number(layout.opening)
     catalogue = " ".join(layout.cells("catalogue"))
     kind, confidence["kind"] = _classify(session, title, addressees, catalogue, layout.opening)
+    if proposers_only and kind in (KIND_NPC, KIND_CPPCC):
+        role = ROLE_DELEGATE if kind == KIND_NPC else ROLE_MEMBER
+        addressees = [Addressee(a.name, a.role or role) if _GROUP_RE.search(a.name) is None else a for a in addressees]
     is_reply = bool(
         any(a.role for a in addressees) or proposal_number or header_session
         or (_TITLE_END_RE.search(title) and _TITLE_TOPIC_RE.search(title))

@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from replies.ingest.chinese import CJK, DATE_RE, parse_bare_date
+from replies.ingest.chinese import CJK, DATE_RE, parse_bare_date, starts_with_surname
 from replies.ingest.docnumbers import DOC_NUMBER_RE
 from replies.ingest.furniture import (
     METADATA_LABELS,
     PAGE_LABELS,
     is_furniture_line,
+    is_furniture_word,
     starts_site_footer,
 )
 from replies.ingest.segmentation import pos_tags
@@ -37,7 +38,7 @@ from replies.ingest.segmentation import pos_tags
 LABEL_ROLES: dict[str, str] = {
     **dict.fromkeys(PAGE_LABELS, "page"),
     **dict.fromkeys(METADATA_LABELS, "_"),
-    "信息名称": "title", "文件名称": "title", "名称": "title", "标题": "title",
+    "信息名称": "title", "文件名称": "title", "公文名称": "title", "名称": "title", "标题": "title",
     "索引号": "index_number", "主题分类": "subject_category", "体裁分类": "genre",
     "组配分类": "catalogue", "公开目录": "catalogue", "信息分类": "catalogue", "所属分类": "catalogue",
     "文号": "doc_number", "发文字号": "doc_number", "文件编号": "doc_number",
@@ -82,7 +83,10 @@ _RUN_ON_LABELS = {
 # Labels read without a colon at the start of a line ("名称汉阴县…", "签发人 李杨").
 _LINE_START_LABELS = _RUN_ON_LABELS | {"名称", "文号", "题目", "事由", "联系人", "承办人", "经办人"}
 # Short labels that need a colon even at the start of a line.
-_COLON_ONLY = {"人", "送", "报", "签发", "电话", "来源", "日期", "时间", "作者", "编辑", "阅读", "点击", "分享", "打印", "字号", "字体"}
+_COLON_ONLY = {
+    "人", "送", "报", "签发", "电话", "来源", "日期", "时间", "作者", "编辑", "阅读", "点击", "分享", "打印", "字号", "字体",
+    "分类", "时效",
+}
 
 _CONTACT_ROLES = {"phone", "handler", "handler_phone", "unit_handler", "cc", "signer"}
 _LABEL_RE = re.compile(
@@ -122,6 +126,9 @@ def _label_matches(line: str) -> list[re.Match[str]]:
         if accepted and m.start() < accepted[-1].end():
             continue
         if label in _COLON_ONLY and not colon:
+            # "联系人刘玉巧,电话2621516": a phone label in a contact note, its number right after it.
+            if label == "电话" and accepted and re.match(r"\s*[(（]?\d", line[m.end():]):
+                accepted.append(m)
             continue
         if at_start:
             if colon or label in _LINE_START_LABELS or (m.end() == len(line)):
@@ -140,8 +147,19 @@ def _label_matches(line: str) -> list[re.Match[str]]:
     return accepted
 
 
+# A 附注 naming the unit that handled the reply: "此件由市水利局办理,联系人刘玉巧,电话2621516。"
+_HANDLED_BY_NOTE_RE = re.compile(
+    rf"^[（(]?(?:此件|本件|该件|此提案|此建议)由(?P<unit>[{CJK}（）()]{{2,30}}?)(?:负责)?(?:主办|承办|办理|答复)[，,。；;\s]*(?P<rest>.*)$"
+)
+
+
 def split_cells(text: str) -> Line:
     """A line cut at its labels: the free text before them and one cell a label."""
+    note = _HANDLED_BY_NOTE_RE.match(text)
+    if note:
+        rest = split_cells(note["rest"]) if note["rest"] else Line(text="", free="")
+        unit = Cell(role="undertaker", label="由…办理", value=note["unit"], colon=True)
+        return Line(text=text, free="", cells=[unit, *rest.cells])
     matches = _label_matches(text)
     if not matches:
         return Line(text=text, free=text)
@@ -171,7 +189,7 @@ def split_cells(text: str) -> Line:
 
 # A reply copied from one table cell runs on one line: title, salutation, body and sign-off.
 _TITLE_THEN_SALUTATION_RE = re.compile(
-    r"^(?P<title>.{6,120}?(?:答复函|答复意见|答复|复函|的函|回复))"
+    r"^(?P<title>.{6,120}?(?:答复的函|答复函|答复意见|答复|复函|的函|回复))"
     r"(?=(?:尊敬的?)?[^。，,:：；;“”《》]{2,60}(?:代表|委员|代表团|小组)[^。，,:：]{0,6}[:：])"
 )
 _FOOTER_AFTER_DATE_RE = re.compile(
@@ -215,6 +233,8 @@ def _attach_values_on_next_line(lines: list[Line]) -> None:
         nxt = lines[i + 1]
         if nxt.cells or len(nxt.free) > 40 or is_furniture_line(nxt.free) or nxt.free.endswith((":", "：")):
             continue
+        if re.search(r"(?:代表|委员|代表团|小组)\s*(?:[:：]|您们?好|你们?好)", nxt.free):
+            continue  # "文号" / "尊敬的寇章国代表:您好！": the salutation follows an empty label
         line.cells[-1].value = nxt.free
         nxt.free, nxt.text, nxt.printed = "", "", ""
 
@@ -229,6 +249,7 @@ _SALUTATION_BEFORE_BODY_RE = re.compile(
     rf"^(?:尊敬的?)?(?P<names>[^。；;：:“”《》，,]{{2,40}}?(?:代表|委员))[，,]?(?={_BODY_OPENING})"
 )
 _NOT_A_SALUTATION_RE = re.compile(r"答复|如下|收悉|研究|办理|提出|关于")
+_GROUP_ENDING = r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|界别|支部|局|厅|委|办公室|中心|政府)$"
 _GREETING_RE = re.compile(r"(?:您们?好|你们?好)[！!，,。.：:]?$")
 SALUTATION_RE = re.compile(
     rf"^(?:尊敬的?|敬爱的)?(?P<names>[^。；;：:“”《》]{{2,80}}?)"
@@ -241,7 +262,15 @@ OPENING_NAMES_RE = re.compile(
 
 
 _ACKNOWLEDGEMENT_RE = re.compile(r"收悉|答复如下|研究办理|办理情况如下|现答复|现函复|现回复")
-_MAIN_RECIPIENT_RE = re.compile(r"^[^。；;！!？?“”《》]{2,80}[：:]$")
+_MAIN_RECIPIENT_RE = re.compile(r"^(?P<recipients>[^。；;！!？?“”《》]{2,80})[：:]$")
+
+
+def _main_recipients(free: str) -> bool:
+    """主送机关 that are not people ("各辖市、区人民政府，…：", "区城管局："): organs, not a label left empty."""
+    m = _MAIN_RECIPIENT_RE.match(free)
+    if not m or is_furniture_word(m["recipients"]):
+        return False
+    return bool(re.search(r"[、，,]", m["recipients"]) or re.search(rf"{ORGAN_SUFFIX}等?$", m["recipients"]))
 
 
 @dataclass
@@ -295,10 +324,11 @@ def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> La
     personal name (0 to 1); both come from the field reader, which knows names.
     """
     lines = []
-    for cell, printed in _raw_lines(text):
-        line = split_cells(cell)
-        line.printed = printed
-        lines.append(line)
+    for raw, printed in _raw_lines(text):
+        for cell in _split_salutation_out_of_run(raw, is_addressee_list, name_score):
+            line = split_cells(cell)
+            line.printed = printed if cell == raw else cell
+            lines.append(line)
     _attach_values_on_next_line(lines)
     lines = [line for line in lines if line.text]
     lines = _split_salutations_off_labels(lines, is_addressee_list, name_score)
@@ -322,7 +352,7 @@ def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> La
             if _ACKNOWLEDGEMENT_RE.search(free):
                 break  # the opening of the body: a salutation would stand before it
             continue
-        if _MAIN_RECIPIENT_RE.match(free) and not line.cells:
+        if _main_recipients(free) and not line.cells:
             salutation, body_start = i, i  # 主送机关 that are not people: 各辖市、区人民政府，…：
             break
         m = OPENING_NAMES_RE.match(free)
@@ -390,6 +420,8 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
         # "许**委员", "**委员": the name withheld by the publisher (with its surname if printed)
         text = masked.group(0)
         return text if name_score(text) > 0 else text.lstrip("".join(set(text) - set("*＊")))
+    # Only the list that ends the head: what stands before a mark or a space is the page's.
+    head = re.split(r"[:：。；;!！?？\]】>›»\s]", head)[-1]
     parts = re.split(r"([、，,])", head)
     first, rest = parts[0], "".join(parts[1:])
     boundaries, position = set(), 0
@@ -402,9 +434,68 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
             continue
         name = first[-length:]
         score = name_score(name) + (0.3 if (length in boundaries or length == len(first)) else 0.0)
+        if length == 3 and starts_with_surname(name):
+            score += 0.35  # most names have three characters: a surname before a two-character name joins it
         if score > best and (not rest or is_addressee_list(name + rest + "代表")):
             best, names = score, name + rest
     return names if names and best >= 0.5 else None
+
+
+_RUN_MIN_CHARS = 150
+# "…代表:", "…委员您好!", "…代表（第三组）：": a role word closing a salutation, inside a run of text.
+_ROLE_AND_COLON_RE = re.compile(r"(?:代表|委员)(?=(?:[（(][^）)]{0,12}[)）])?\s*(?:(?:您们?|你们?)好)?[！!，,]?\s*[：:])")
+
+
+def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> list[str]:
+    """A page copied as one run of text (from a table cell, or with its line breaks lost): the salutation
+    and the sign-off start lines of their own, so that what comes before the salutation is read as 版头,
+    what follows as 主体, and the 发文机关署名 and 成文日期 where the standard prints them."""
+    if len(raw) < _RUN_MIN_CHARS:
+        return _split_sign_off_out_of_run(raw)
+    for m in _ROLE_AND_COLON_RE.finditer(raw, 0, 800):
+        head = raw[: m.start()]
+        if len(head) < 8 or re.search(r"收悉|答复如下|研究办理", head[-40:]):
+            continue
+        names = _names_before_role(head, is_addressee_list, name_score)
+        if not names or not is_addressee_list(names + raw[m.start(): m.start() + 2]):
+            continue
+        honorific = re.search(r"尊敬的?$", head[: -len(names)])
+        cut = m.start() - len(names) - (len(honorific.group(0)) if honorific else 0)
+        return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    group = _RUN_GROUP_SALUTATION_RE.search(raw, 0, 800)
+    if group:
+        # The title's words are never part of the name ("…第55号提案的答复雨露乡委员小组:").
+        names = re.split(r"答复函?|复函|的函|意见|办理单|回复|提案|建议|关于", group["names"])[-1]
+        cut = group.end("names") - len(names)
+        if len(names) >= 2 and is_addressee_list(names):
+            return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    return _split_sign_off_out_of_run(raw)
+
+
+# A group or an organ addressed in a run ("…的复函桂花镇代表团:你们在…", "…协办意见的函区城管局:现将…"): it
+# starts right after the title's last word, a date or a mark.
+_RUN_GROUP_SALUTATION_RE = re.compile(
+    r"(?:答复函?|复函|的函|意见|办理单|回复|号|[\d:：>】)）\]\s])(?:尊敬的?)?(?![号的之])"
+    rf"(?P<names>[{CJK}、，,]{{2,30}}?(?:代表团|代表小组|委员小组|小组|联络组|联络处|界别|支部|委员会|区委|市委|县委|州委|省委|"
+    r"局|厅|委|办公室|办|中心|政府))\s*(?:您们?好|你们?好)?[！!，,]?\s*[:：]"
+)
+
+
+def _split_sign_off_out_of_run(run: str) -> list[str]:
+    """"…特此函复。城口县发展和改革委员会2022711联系人:…": the last organ-and-date of a run, on its own lines."""
+    if len(run) < _RUN_MIN_CHARS // 2:
+        return [run]
+    last = None
+    for last in (_RUN_SIGN_OFF_RE if len(run) >= _RUN_MIN_CHARS else _LINE_SIGN_OFF_RE).finditer(run):
+        pass
+    if last is None or last.start() < len(run) // 3:
+        organ_only = _RUN_ORGAN_AT_END_RE.search(run)  # "…感谢您的关心！南华县交通运输局": a sign-off without its date
+        if organ_only:
+            pieces = [run[: organ_only.start()], organ_only["organ"], run[organ_only.end():]]
+            return [piece.strip() for piece in pieces if piece.strip()]
+        return [run]
+    pieces = [run[: last.start()], last["organ"], last["date"], run[last.end():]]
+    return [piece.strip() for piece in pieces if piece.strip()]
 
 
 def _split_salutations_off_labels(lines: list[Line], is_addressee_list, name_score) -> list[Line]:
@@ -413,7 +504,9 @@ def _split_salutations_off_labels(lines: list[Line], is_addressee_list, name_sco
     out: list[Line] = []
     for line in lines[:_PAGE_MAX_LINES]:
         last = line.cells[-1] if line.cells else None
-        in_cell = last is not None and last.role in ("page", "source", "_")
+        # A salutation joined to a metadata value ("发布时间:2023-12-29 14:43:43尊敬的王一君代表:您好"),
+        # never to a contact's ("联系人:王刚代表").
+        in_cell = last is not None and last.role not in _CONTACT_ROLES
         text = last.value if in_cell else line.free if not line.cells else ""
         m = re.search(rf"(?:代表|委员)(?=[:：]|$|{_BODY_OPENING})", text[:100]) if text else None
         if not m or m.start() < 2 or (not in_cell and SALUTATION_RE.match(text) and is_addressee_list(
@@ -448,8 +541,12 @@ def _salutation_names(free: str, is_addressee_list) -> str | None:
         rest = m["rest"].strip()
         if _NOT_A_SALUTATION_RE.search(names):
             return None
-        # A salutation run together with the body ("杨茂林委员:您在…") needs a role word.
-        if is_addressee_list(names) and (not rest or names.endswith(ROLE_WORDS)):
+        # A salutation run together with the body ("杨茂林委员:您在…") needs a role word, or a group's or an
+        # organ's name before an opening ("桂花镇代表团:你们在…", "区城管局:现将…").
+        if is_addressee_list(names) and (
+            not rest or names.endswith(ROLE_WORDS)
+            or (re.search(_GROUP_ENDING, names) and re.match(rf"(?:{_BODY_OPENING}|贵)", rest))
+        ):
             return _HONORIFIC_RE.sub("", names)
         return None
     bare = _GREETING_RE.sub("", _HONORIFIC_RE.sub("", free).rstrip("！!，,。.：: ")).strip().rstrip("！!，,。.：: ")
@@ -466,6 +563,19 @@ ORGAN_SUFFIX = (
     r"街道|镇|乡|队|社|集团|管委会|银行|分行|学校|大学|小组|指挥部|联合会|协会|厂|场|电视台)"
 )
 ORGAN_LINE_RE = re.compile(rf"^(?P<organ>[{CJK}（）()、]{{2,40}}?{ORGAN_SUFFIX}(?:[（(][{CJK}]{{2,20}}[）)])?)$")
+# What may follow a sign-off run into its text: the end, a note, the 附注's labels, the 版记, the page's footer.
+_AFTER_SIGN_OFF = (
+    r"(?=\s*(?:$|[（(【]|联系|承办|经办|抄送|抄报|主办|协办|扫一扫|上一[条篇]|下一[条篇]|版权|附件|签发|领导|分管|主管|"
+    r"单位|此件|公开|关闭|打印|责任编辑|来源|邮政编码|\d{3,}))"
+)
+_RUN_ORGAN_AT_END_RE = re.compile(rf"(?<=[。！!])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX}){_AFTER_SIGN_OFF}")
+# An organ and a date run into the text around them, after a sentence's end or a value's digits.
+_RUN_SIGN_OFF_RE = re.compile(
+    rf"(?<=[。！!；;）)”\d])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX})\s*"
+    rf"(?P<date>{DATE_RE.pattern}|(?:19|20)\d{{5,6}}(?!\d))"
+)
+# In a short line (a paragraph, not a whole page) only what a sign-off is followed by makes it one.
+_LINE_SIGN_OFF_RE = re.compile(_RUN_SIGN_OFF_RE.pattern + _AFTER_SIGN_OFF)
 _SIGN_OFF_TAIL = 14
 
 

@@ -181,3 +181,94 @@ def test_salutation_run_into_a_page_label_line():
     assert f.addressees == [Addressee("石昌艳", "member")]
     f = _fields("关于县十七届人大五次会议第27号建议的答复\n余秀华代表您提出的《关于修缮排污设施的建议》收悉,现答复如下:\n")
     assert f.addressees == [Addressee("余秀华", "delegate")]
+
+
+def test_an_empty_metadata_label_is_never_the_main_recipient():
+    f = _fields(
+        "• 公文名称:\n对十四届全国人大一次会议第6826号建议的答复\n• 文  号:\n建建复字〔2023〕94号\n• 实施日期:\n"
+        "• 分  类:\n村镇建设\n• 时效:\n对十四届全国人大一次会议\n第6826号建议的答复\n王一君代表:\n"
+        "您提出的关于加强传统村落保护的建议收悉,现答复如下:\n"
+    )
+    assert f.addressees == [Addressee("王一君", "delegate")]
+    assert f.proposal_title == "关于加强传统村落保护的建议"
+    assert f.doc_number.text == "建建复字〔2023〕94号"
+
+
+def test_a_co_handling_opinion_is_addressed_to_a_department():
+    f = _fields(
+        "关于区政协十五届一次会议第111号提案协办意见的函\n区城管局:\n"
+        "现将魏军委员《关于加强城区噪声污染治理的建议》(第111号)的协办意见送上,供你们答复委员时参考:\n"
+        "加大宣传力度。\n某区生态环境局\n2022年4月12日\n"
+    )
+    assert f.addressees == [Addressee("区城管局", "")]
+    assert f.issuing_organ == "某区生态环境局"
+
+
+def test_organs_named_only_in_a_note_a_dated_title_or_an_unlabelled_metadata_list():
+    f = _fields(
+        "关于市政协四届二次会议第345号提案办理落实情况\n来源:市政府办公厅\n"
+        "关于“加强农村饮水安全的提案”,是一项长远的提案。\n此件由市水利局办理,联系人刘玉巧,电话2621516。\n"
+    )
+    assert (f.issuing_organ, f.handler, f.phone) == ("市水利局", "刘玉巧", "2621516")
+    assert f.proposal_title == "加强农村饮水安全的提案"
+    f = _fields(
+        "2019年县人社局对县人大第十八届三次会议第115号建议答复的函\n发文日期\n2019年10月10日 16:48:00\n"
+        "寇章国代表:\n您提出的《关于增加教师招聘人数的建议》收悉。现答复如下:\n感谢支持。\n"
+    )
+    assert f.issuing_organ == "县人社局"
+    assert f.date is None  # a 发文日期 with a clock time is the page's stamp
+    f = _fields(
+        "• 00529508X/2023-00092\n• 中牟县水利局\n• 2023-09-25\n关于县人大十五届三次会议第144号建议的答复\n"
+        "席守力代表:\n您提出的关于“疏通南桑园沟”的建议已收悉。现答复如下:\n感谢。\n"
+    )
+    assert f.issuing_organ == "中牟县水利局"
+
+
+def test_a_whole_page_run_into_one_line():
+    f = _fields(
+        "首页 > 政务公开 > 建议提案办理人大代表建议办理重庆市北碚区城市管理局关于区十九届人大三次会议第145号建议的复函"
+        "发布时间:2023-10-09 李丽代表:您提出的《关于增设停车位的建议》收悉,现答复如下:我局高度重视,组织人员进行了"
+        "实地查看,结合周边道路情况,已在合适位置施划停车位二十个,基本满足群众停车需求。感谢您对城市管理工作的关心和支持。"
+        "重庆市北碚区城市管理局2023年9月27日联系人:王敏 联系电话:023-68862000"
+    )
+    assert f.title == "重庆市北碚区城市管理局关于区十九届人大三次会议第145号建议的复函"
+    assert f.addressees == [Addressee("李丽", "delegate")]
+    assert f.issuing_organ == "重庆市北碚区城市管理局"
+    assert f.date == datetime.date(2023, 9, 27)
+    assert f.handler == "王敏"
+
+
+def test_a_group_salutation_and_a_signer_run_into_the_doc_number_in_one_line():
+    f = _fields(
+        "对县十八届人大二次会议第68号建议的复函发布日期:2023-10-13 类别:B 签发人:张永祥太交函〔2023〕60号"
+        "桂花镇代表团:你们提出的《关于补齐偏远村通讯设施短板的建议》收悉。现答复如下:近年来,国家加大了对移动通信的投入,"
+        "使移动信号覆盖增强,我局将组织县电信、移动、联通和铁塔公司实地查勘,对检测出的网络盲区尽快申报建设。专此答复。"
+        "太白县交通运输局2023年10月12日"
+    )
+    assert f.addressees == [Addressee("桂花镇代表团", "")]
+    assert f.doc_number.text == "太交函〔2023〕60号" and f.signer == "张永祥"
+    assert (f.issuing_organ, f.date) == ("太白县交通运输局", datetime.date(2023, 10, 12))
+
+
+def test_a_salutation_after_an_empty_label_or_joined_to_a_page_stamp():
+    f = _fields("关于县人大第十八届三次会议第115号建议答复的函\n文号\n\n尊敬的寇章国代表:您好！\n\n您提出的《关于增加教师招聘的建议》收悉。\n")
+    assert f.addressees == [Addressee("寇章国", "delegate")] and f.doc_number is None
+    f = _fields("对十四届全国人大一次会议第6826号建议的答复\n发布时间:2023-12-29 14:43:43尊敬的王一君代表:您好\n您提出的关于加强传统村落保护的建议收悉。\n")
+    assert f.addressees == [Addressee("王一君", "delegate")]
+
+
+def test_more_title_endings_groups_and_numbers_in_chinese_numerals():
+    f = _fields("关于乡十七届人大三次会议第二十三号建议的办复函\n银川乡人大主席团:\n你们提出的《关于修建农田路的建议》收悉。\n")
+    assert f.title == "关于乡十七届人大三次会议第二十三号建议的办复函"
+    assert f.proposal_number == "二十三"
+    assert f.addressees == [Addressee("银川乡人大主席团", "")]
+
+
+def test_a_dateless_sign_off_ends_a_run_and_a_footer_owner_is_not_the_organ():
+    f = _fields(
+        "关于对县政协九届三次会议第55号提案的答复雨露乡委员小组:你们提出的《关于支持林果基地道路建设的提案》收悉,现答复如下:"
+        "经实地查看,该道路已列入我局下一年度农村公路建设计划,待资金到位后即组织实施,请你们协助做好群众工作。"
+        "感谢你们对交通工作的关心和支持!南华县交通运输局主办单位:南华县人民政府办公室"
+    )
+    assert f.addressees == [Addressee("雨露乡委员小组", "")]
+    assert f.issuing_organ == "南华县交通运输局"
