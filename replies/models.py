@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Topic(models.Model):
@@ -259,6 +260,7 @@ class AuditEvent(models.Model):
         EDITED = "edited", "修改"
         DELETED = "deleted", "删除"
         SOURCE_WITHDRAWN = "source_withdrawn", "撤下原始文件"
+        COMMITMENT_MARKED = "commitment_marked", "承诺跟踪：标记"
 
     action = models.CharField("操作", max_length=24, choices=Action.choices, db_index=True)
     reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
@@ -279,6 +281,41 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.reply_label or self.filename}"
+
+
+class Commitment(models.Model):
+    """A sentence of a reply's body that promises future action (replies.ingest.commitments), and what staff
+    recorded of it. Re-derived from the body on every save; the status and note stay with an unchanged sentence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未完成"
+        DONE = "done", "已完成"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="commitments", verbose_name="答复")
+    sentence = models.TextField("承诺原文")
+    start = models.PositiveIntegerField("起始位置")  # character offsets of the sentence in the reply's body
+    end = models.PositiveIntegerField("结束位置")
+    deadline = models.DateField("期限", null=True, blank=True, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    note = models.TextField("说明", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="标记人",
+    )
+    updated_at = models.DateTimeField("标记时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["reply", "start"]
+        verbose_name = "承诺"
+        verbose_name_plural = "承诺"
+
+    def __str__(self) -> str:
+        return self.sentence[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its deadline (derived from today, never stored)."""
+        return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
 
 
 def upload_batch_path(batch: "UploadBatch", filename: str) -> str:

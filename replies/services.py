@@ -14,6 +14,7 @@ from django.utils import timezone
 from replies.db_locks import advisory_lock
 from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch, iter_archive
 from replies.ingest.citations import find_citations
+from replies.ingest.commitments import find_commitments
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.pipeline import DRAFT_FLAGS, PreparedDocument, check_preflight, content_sha256, prepare_document
@@ -22,6 +23,7 @@ from replies.models import (
     Addressee,
     AuditEvent,
     CitedDocument,
+    Commitment,
     Reply,
     SourceFile,
     Topic,
@@ -265,7 +267,7 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
             "trashed_at": None,
         },
     )
-    _sync_citations(reply)
+    _sync_derived(reply)
     index_enqueue(reply_ids=[reply.pk])
     if existing is None:
         outcome = IngestOutcome(filename, IngestOutcome.CREATED, reply=reply)
@@ -292,6 +294,47 @@ def _record(action: str, *, reply: Reply | None, user=None, filename: str = "", 
         detail=detail,
         user=user if user is not None and user.is_authenticated else None,
     )
+
+
+def _sync_derived(reply: Reply) -> None:
+    """What is re-derived from the body on every save: the documents it cites and the commitments it makes."""
+    _sync_citations(reply)
+    _sync_commitments(reply)
+
+
+def _sync_commitments(reply: Reply) -> None:
+    """The body's commitments, found again; staff's status and note stay with each sentence that is unchanged."""
+    kept = {commitment.sentence: commitment for commitment in reply.commitments.all()}
+    found = find_commitments(reply.body, reply_date=reply.date, reply_year=reply.year)
+    rows = []
+    for commitment in found:
+        earlier = kept.get(commitment.sentence)
+        rows.append(Commitment(
+            reply=reply, sentence=commitment.sentence, start=commitment.start, end=commitment.end,
+            deadline=commitment.deadline,
+            status=earlier.status if earlier else Commitment.Status.OPEN,
+            note=earlier.note if earlier else "",
+            updated_by_id=earlier.updated_by_id if earlier else None,
+            updated_at=earlier.updated_at if earlier else None,
+        ))
+    reply.commitments.all().delete()
+    Commitment.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def commitment_mark(*, commitment: Commitment, status: str, note: str = "", user=None) -> Commitment:
+    """Staff record whether a commitment was kept (done) or is still open, with a note; the audit log keeps it."""
+    if status not in Commitment.Status.values:
+        raise ValueError(f"unknown commitment status: {status!r}")
+    commitment = Commitment.objects.select_for_update().select_related("reply").get(pk=commitment.pk)
+    commitment.status, commitment.note = status, note.strip()
+    commitment.updated_by = user if user is not None and user.is_authenticated else None
+    commitment.updated_at = timezone.now()
+    commitment.save(update_fields=["status", "note", "updated_by", "updated_at"])
+    label = Commitment.Status(status).label
+    _record(AuditEvent.Action.COMMITMENT_MARKED, reply=commitment.reply, user=user,
+            detail=f"{label}：{commitment.sentence[:80]}" + (f"（{commitment.note}）" if commitment.note else ""))
+    return commitment
 
 
 def _sync_citations(reply: Reply) -> None:
@@ -384,6 +427,8 @@ def _publish_version(version: Reply, *, user=None) -> Reply:
     version.status, version.superseded_at = Reply.Status.DRAFT, timezone.now()
     reply_addressees, version_addressees = list(reply.addressees.all()), list(version.addressees.all())
     reply_topics, version_topics = list(reply.topics.all()), list(version.topics.all())
+    reply_commitments = list(reply.commitments.values_list("pk", flat=True))
+    version_commitments = list(version.commitments.values_list("pk", flat=True))
     reply_sources = list(reply.source_files.values_list("pk", flat=True))
     version_sources = list(version.source_files.values_list("pk", flat=True))
     # The doc number may not be held by two main rows at once, so the version gives it up first.
@@ -395,8 +440,11 @@ def _publish_version(version: Reply, *, user=None) -> Reply:
     version.topics.set(reply_topics)
     SourceFile.objects.filter(pk__in=reply_sources).update(reply=version)
     SourceFile.objects.filter(pk__in=version_sources).update(reply=reply)
-    _sync_citations(reply)
-    _sync_citations(version)
+    # Staff's marks stay with the text they were made on; re-derivation keeps them where a sentence is unchanged.
+    Commitment.objects.filter(pk__in=reply_commitments).update(reply=version)
+    Commitment.objects.filter(pk__in=version_commitments).update(reply=reply)
+    _sync_derived(reply)
+    _sync_derived(version)
     _record(AuditEvent.Action.VERSION_PUBLISHED, reply=reply, user=user,
             detail=f"新版本取代了此前的版本（保留为第 {version.pk} 号记录）")
     index_enqueue(reply_ids=[reply.pk, version.pk])
@@ -452,7 +500,7 @@ def reply_save(*, reply: Reply, user=None) -> Reply:
     if reply.status == Reply.Status.PUBLISHED and (reply.published_at is None or previous_status != reply.status):
         reply.published_at = timezone.now()
     reply.save()
-    _sync_citations(reply)
+    _sync_derived(reply)
     labels = "、".join(str(Reply._meta.get_field(name).verbose_name) for name in corrected)
     _record(AuditEvent.Action.EDITED, reply=reply, user=user, detail=f"修改了：{labels}" if corrected else "")
     if previous_status is not None and previous_status != reply.status:
@@ -493,7 +541,7 @@ def reply_reextract(*, reply: Reply, changes: list[FieldChange]) -> Reply:
         if change.name not in reply.corrected_fields:
             setattr(reply, change.name, change.after)
     reply.save()
-    _sync_citations(reply)
+    _sync_derived(reply)
     names = "、".join(str(Reply._meta.get_field(change.name).verbose_name) for change in changes)
     _record(AuditEvent.Action.EDITED, reply=reply, detail=f"重新抽取：{names}")
     index_enqueue(reply_ids=[reply.pk])
