@@ -1,4 +1,4 @@
-"""Atom feeds of published replies: the latest, any search, one topic, one signer.
+"""Atom feeds of published replies: the latest, any search, one topic, one signer, one proposal.
 
 Feeds are public and read by feed readers that never sign in, so they hold published replies
 only, whoever asks. The search feed takes the search page's query string (q, kind, year,
@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from replies.models import Reply, Topic
-from replies.selectors import reply_in_order, reply_public_list, signer_has_replies
+from replies.selectors import Proposal, proposal_get, reply_in_order, reply_public_list, signer_has_replies
 from search.forms import search_params_from_query
 from search.selectors import SearchParams, reply_search
 
@@ -156,6 +156,28 @@ class SignerFeed(ReplyFeed):
 
     def items(self, signer: str):
         return reply_public_list(filters={"signer": signer})[:FEED_SIZE]
+
+
+class ProposalFeed(ReplyFeed):
+    """The published replies to one proposal: a new unit's answer shows up in a feed reader."""
+
+    def get_object(self, request, session: str, kind: str, number: str) -> Proposal:
+        try:
+            return proposal_get(user=AnonymousUser(), session=session, body=kind, number=number)
+        except Reply.DoesNotExist:
+            raise Http404("没有这件建议或提案的已发布答复。") from None
+
+    def title(self, proposal: Proposal) -> str:
+        return f"答复档案 · {proposal.session}{proposal.kind_label}第{proposal.key.number}号"
+
+    def subtitle(self, proposal: Proposal) -> str:
+        return f"《{proposal.title}》的各份答复" if proposal.title else "这件建议或提案的各份答复"
+
+    def link(self, proposal: Proposal) -> str:
+        return proposal.get_absolute_url()
+
+    def items(self, proposal: Proposal) -> list[Reply]:
+        return proposal.replies[:FEED_SIZE]
 
 
 def search_query_string(params: SearchParams) -> str:

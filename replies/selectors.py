@@ -2,10 +2,12 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from replies.ingest.extract import doc_number_key, parse_doc_number
-from replies.models import Addressee, CitedDocument, Reply, SourceFile, Topic
+from replies.ingest.sessions import CPPCC, ProposalKey
+from replies.models import SORT_DATE, Addressee, CitedDocument, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
 
@@ -244,4 +246,67 @@ def archive_statistics(*, user) -> ArchiveStatistics:
         by_session=browse_facet(user=user, name="session"),
         by_topic=browse_facet(user=user, name="topic"),
         by_signer=browse_facet(user=user, name="signer"),
+    )
+
+
+# --- proposals: every reply to one proposal together ---------------------------------------------------------
+
+ROLE_ORDER = {"主办": 0, "会办": 1, "协办": 2}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    key: ProposalKey
+    session: str  # as the replies print it (the longest printing)
+    title: str  # the proposal's title, as the replies print it
+    addressees: list[str]  # every delegate or member the replies answer, in the order first met
+    replies: list[Reply]  # lead unit first, then co-handlers, then by date
+
+    @property
+    def kind_label(self) -> str:
+        return "政协提案" if self.key.body == CPPCC else "人大代表建议"
+
+    def get_absolute_url(self) -> str:
+        return proposal_url(self.key)
+
+
+def proposal_url(key: ProposalKey) -> str:
+    return reverse("replies:proposal_detail", args=[key.session, key.body, key.number])
+
+
+def reply_proposal_key(reply: Reply) -> ProposalKey | None:
+    if not reply.proposal_group:
+        return None
+    session, body, number = reply.proposal_group.split("/")
+    return ProposalKey(session=session, body=body, number=number)
+
+
+def proposal_get(*, user, session: str, body: str, number: str) -> Proposal:
+    """Every visible reply to one proposal; Reply.DoesNotExist when the user may see none."""
+    key = ProposalKey(session=session, body=body, number=number)
+    replies = list(
+        reply_visible(user=user).main_versions().filter(proposal_group=str(key))
+        .prefetch_related(Prefetch("addressees", queryset=Addressee.objects.order_by("position")), "topics")
+        .newest_first()
+    )
+    if not replies:
+        raise Reply.DoesNotExist(str(key))
+    replies.sort(key=lambda reply: ROLE_ORDER.get(reply.handling_role, len(ROLE_ORDER)))
+    names = list(dict.fromkeys(person.name for reply in replies for person in reply.addressees.all()))
+    return Proposal(
+        key=key,
+        session=max((reply.session for reply in replies), key=len),
+        title=next((reply.proposal_title for reply in replies if reply.proposal_title), ""),
+        addressees=names,
+        replies=replies,
+    )
+
+
+def proposal_list(*, user) -> QuerySet:
+    """One row per proposal with visible replies: its key, how many replies, the latest reply's date."""
+    return (
+        reply_visible(user=user).main_versions().exclude(proposal_group="")
+        .values("proposal_group")
+        .annotate(replies=Count("id"), latest=Max(SORT_DATE), proposal_title=Max("proposal_title"))
+        .order_by("-latest", "proposal_group")
     )

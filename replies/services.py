@@ -17,6 +17,7 @@ from replies.ingest.citations import find_citations
 from replies.ingest.commitments import find_commitments
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
+from replies.ingest.sessions import proposal_group_key
 from replies.ingest.pipeline import DRAFT_FLAGS, PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
 from replies.models import (
@@ -297,7 +298,13 @@ def _record(action: str, *, reply: Reply | None, user=None, filename: str = "", 
 
 
 def _sync_derived(reply: Reply) -> None:
-    """What is re-derived from the body on every save: the documents it cites and the commitments it makes."""
+    """What is re-derived on every save: the proposal the reply answers, the documents it cites and the
+    commitments it makes."""
+    group = proposal_group_key(session=reply.session, kind=reply.kind, number=reply.proposal_number,
+                               organ=reply.issuing_organ)
+    if reply.proposal_group != (group_text := str(group) if group else ""):
+        reply.proposal_group = group_text
+        Reply.objects.filter(pk=reply.pk).update(proposal_group=group_text)
     _sync_citations(reply)
     _sync_commitments(reply)
 
@@ -368,7 +375,8 @@ def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
     reply.cc = list(fields.cc)
     reply.index_number = fields.index_number
     reply.subject_category = fields.subject_category
-    reply.handling_category = getattr(fields, "handling_category", "")
+    reply.handling_category = fields.handling_category
+    reply.handling_role = fields.handling_role
     reply.field_confidence = dict(getattr(fields, "field_confidence", {}))
     reply.genre = fields.genre
     reply.date = fields.date
@@ -408,7 +416,7 @@ def topic_sync_vocabulary() -> None:
 EXTRACTED_FIELDS = (
     "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
     "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-    "subject_category", "handling_category", "genre", "date", "year", "body",
+    "subject_category", "handling_category", "handling_role", "genre", "date", "year", "body",
 )
 # What a version carries: swapped between a reply and its new version when the version is published.
 VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields", "field_confidence")

@@ -27,6 +27,9 @@ urlpatterns = [
     path("replies/<int:year>/<text:issuer>/<text:serial>/", views.reply_by_doc_number_parts_redirect,
          name="reply_by_doc_number_parts"),
     path("replies/<text:doc_number>/", views.reply_by_doc_number_redirect, name="reply_by_doc_number"),
+    # Every reply to one proposal: /proposals/常州市16-5/npc/99/ (session key, npc or cppcc, number without zeros).
+    path("proposals/<text:session>/<slug:kind>/<text:number>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<text:session>/<slug:kind>/<text:number>/feed/", feeds.ProposalFeed(), name="proposal_feed"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
     path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("signers/<text:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),

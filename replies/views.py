@@ -61,12 +61,15 @@ from replies.selectors import (
     cited_document_list,
     cited_document_replies,
     filter_label,
+    proposal_get,
+    proposal_url,
     reply_by_doc_number,
     reply_by_doc_number_parts,
     reply_citations,
     reply_get,
     reply_in_order,
     reply_list,
+    reply_proposal_key,
     reply_public_list,
     reply_versions,
 )
@@ -160,8 +163,19 @@ def reply_detail(request, pk: int):
         "citations": reply_citations(user=request.user, reply=reply),
         "show_internal": request.user.is_staff,
         "versions": reply_versions(user=request.user, reply=reply),
+        "proposal_url": proposal_url(key) if (key := reply_proposal_key(reply)) else "",
     }
     return render(request, "replies/reply_detail.html", context)
+
+
+@require_safe
+def proposal_detail(request, session: str, kind: str, number: str):
+    """/proposals/常州市16-5/npc/99/: every reply to one proposal, the lead unit's first."""
+    try:
+        proposal = proposal_get(user=request.user, session=session, body=kind, number=number)
+    except Reply.DoesNotExist:
+        raise Http404("没有这件建议或提案的答复，或答复尚未发布。") from None
+    return render(request, "replies/proposal_detail.html", {"proposal": proposal, "show_internal": request.user.is_staff})
 
 
 @require_safe
