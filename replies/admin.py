@@ -9,10 +9,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from replies.ingest.archive import is_zip_batch
-from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic, UploadBatch
+from replies.models import Addressee, AuditEvent, CitedDocument, PersonMerge, Reply, SourceFile, Topic, UploadBatch
 from replies.services import (
     INGEST_STATUS_LABELS,
     IngestOutcome,
+    person_merge,
     reply_delete,
     reply_ingest_upload,
     reply_publish,
@@ -263,3 +264,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(admin.ModelAdmin):
+    """An admin decides that one name in two places is one person; the decision goes to the audit log."""
+
+    list_display = ["name", "body", "congress", "into_congress", "decided_by", "decided_at"]
+    fields = ["name", "body", "congress", "into_congress"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a decision is recorded once; undoing it is deleting it
+
+    def save_model(self, request, obj, form, change):
+        merge = person_merge(name=obj.name, body=obj.body, congress=obj.congress, into_congress=obj.into_congress,
+                             user=request.user)
+        obj.pk = merge.pk

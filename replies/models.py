@@ -265,6 +265,7 @@ class AuditEvent(models.Model):
         DELETED = "deleted", "删除"
         SOURCE_WITHDRAWN = "source_withdrawn", "撤下原始文件"
         COMMITMENT_MARKED = "commitment_marked", "承诺跟踪：标记"
+        PEOPLE_MERGED = "people_merged", "合并同名代表/委员"
 
     action = models.CharField("操作", max_length=24, choices=Action.choices, db_index=True)
     reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
@@ -320,6 +321,29 @@ class Commitment(models.Model):
     def is_overdue(self) -> bool:
         """Still open after its deadline (derived from today, never stored)."""
         return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
+
+
+class PersonMerge(models.Model):
+    """An admin's decision that a name in one congress is the same person as that name in another (a delegate who
+    moved, a member of two levels): the second congress's page then lists the first's proposals too. Names are
+    never merged across congresses without such a decision."""
+
+    name = models.CharField("姓名", max_length=50)
+    body = models.CharField("机构", max_length=10, choices=[("npc", "人大"), ("cppcc", "政协")])
+    congress = models.CharField("并入的届别地方", max_length=60)  # "溧阳市": its proposals show on …
+    into_congress = models.CharField("所在页面的地方", max_length=60)  # … "常州市"'s page of the same name
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="决定人")
+    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同名合并"
+        verbose_name_plural = "同名合并"
+        constraints = [models.UniqueConstraint(fields=["name", "body", "congress", "into_congress"],
+                                               name="person_merge_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.congress} → {self.into_congress}"
 
 
 def upload_batch_path(batch: "UploadBatch", filename: str) -> str:

@@ -6,8 +6,8 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from replies.ingest.extract import doc_number_key, parse_doc_number
-from replies.ingest.sessions import CPPCC, ProposalKey
-from replies.models import SORT_DATE, Addressee, CitedDocument, Reply, SourceFile, Topic
+from replies.ingest.sessions import CPPCC, ProposalKey, congress_of, congress_pattern, normalised_name
+from replies.models import SORT_DATE, Addressee, CitedDocument, PersonMerge, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
 
@@ -310,3 +310,82 @@ def proposal_list(*, user) -> QuerySet:
         .annotate(replies=Count("id"), latest=Max(SORT_DATE), proposal_title=Max("proposal_title"))
         .order_by("-latest", "proposal_group")
     )
+
+
+
+# --- people: what a delegate or member asked, and what was answered -------------------------------------------
+
+@dataclass(frozen=True)
+class PersonProposal:
+    proposal: Proposal
+    session_key: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    congress: str  # "常州市"
+    body: str  # "npc" or "cppcc"
+    merged_from: list[str]  # other places an admin decided are the same person
+    proposals: list[Proposal]  # newest session first
+    topics: list[str]  # most frequent first
+    categories: dict[str, int]  # 办理类别 → how many replies
+
+    @property
+    def role_label(self) -> str:
+        return "委员" if self.body == CPPCC else "代表"
+
+    def get_absolute_url(self) -> str:
+        return person_url(self.congress, self.body, self.name)
+
+
+def person_url(congress: str, body: str, name: str) -> str:
+    return reverse("replies:person_detail", args=[congress, body, name])
+
+
+def person_links(names: list[str], key: ProposalKey) -> list[tuple[str, str]]:
+    """Each name with the address of its page in the proposal's congress."""
+    congress, body = congress_of(str(key)) or ("", key.body)
+    return [(name, person_url(congress, body, normalised_name(name)) if congress else "") for name in names]
+
+
+def person_get(*, user, congress: str, body: str, name: str) -> Person:
+    """Every visible reply to a proposal `name` made or co-signed in this congress (and in the congresses an admin
+    merged into it); Reply.DoesNotExist when there is none."""
+    merged = list(PersonMerge.objects.filter(name=name, body=body, into_congress=congress)
+                  .values_list("congress", flat=True))
+    in_congress = Q()
+    for place in (congress, *merged):
+        in_congress |= Q(proposal_group__regex=congress_pattern(place, body))
+    replies = (reply_visible(user=user).main_versions().filter(in_congress)
+               .filter(addressees__name__in=_printed_names(name)).distinct())
+    groups = list(dict.fromkeys(replies.newest_first().values_list("proposal_group", flat=True)))
+    proposals = []
+    for group in groups:
+        session, group_body, number = group.split("/")
+        try:
+            proposal = proposal_get(user=user, session=session, body=group_body, number=number)
+        except Reply.DoesNotExist:
+            continue
+        if name in {normalised_name(person) for person in proposal.addressees}:
+            proposals.append(proposal)
+    if not proposals:
+        raise Reply.DoesNotExist(name)
+    topic_counts: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    for proposal in proposals:
+        for reply in proposal.replies:
+            for topic in reply.topics.all():
+                topic_counts[topic.name] = topic_counts.get(topic.name, 0) + 1
+            if reply.handling_category:
+                categories[reply.handling_category] = categories.get(reply.handling_category, 0) + 1
+    return Person(
+        name=name, congress=congress, body=body, merged_from=merged, proposals=proposals,
+        topics=sorted(topic_counts, key=lambda topic: (-topic_counts[topic], topic)),
+        categories=dict(sorted(categories.items())),
+    )
+
+
+def _printed_names(name: str) -> list[str]:
+    """The ways a normalised name is stored on addressees (names are stored as the extractor cleaned them)."""
+    return [name, f"{name}代表", f"{name}委员"]

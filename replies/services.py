@@ -25,6 +25,7 @@ from replies.models import (
     AuditEvent,
     CitedDocument,
     Commitment,
+    PersonMerge,
     Reply,
     SourceFile,
     Topic,
@@ -342,6 +343,19 @@ def commitment_mark(*, commitment: Commitment, status: str, note: str = "", user
     _record(AuditEvent.Action.COMMITMENT_MARKED, reply=commitment.reply, user=user,
             detail=f"{label}：{commitment.sentence[:80]}" + (f"（{commitment.note}）" if commitment.note else ""))
     return commitment
+
+
+@transaction.atomic
+def person_merge(*, name: str, body: str, congress: str, into_congress: str, user=None) -> PersonMerge:
+    """Record an admin's decision that `name` in `congress` is the same person as `name` in `into_congress`."""
+    if congress == into_congress or not (name and congress and into_congress):
+        raise ValueError("a merge needs a name and two different places")
+    merge, created = PersonMerge.objects.get_or_create(
+        name=name, body=body, congress=congress, into_congress=into_congress, defaults={"decided_by": user})
+    if created:
+        _record(AuditEvent.Action.PEOPLE_MERGED, reply=None, user=user,
+                detail=f"{name}：{congress}的{dict(PersonMerge._meta.get_field('body').choices)[body]}并入{into_congress}")
+    return merge
 
 
 def _sync_citations(reply: Reply) -> None:

@@ -30,6 +30,8 @@ urlpatterns = [
     # Every reply to one proposal: /proposals/常州市16-5/npc/99/ (session key, npc or cppcc, number without zeros).
     path("proposals/<text:session>/<slug:kind>/<text:number>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<text:session>/<slug:kind>/<text:number>/feed/", feeds.ProposalFeed(), name="proposal_feed"),
+    # A delegate's or member's page within one congress: /people/常州市/npc/朱红/.
+    path("people/<text:congress>/<slug:kind>/<text:name>/", views.person_detail, name="person_detail"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
     path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("signers/<text:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),

@@ -61,6 +61,8 @@ from replies.selectors import (
     cited_document_list,
     cited_document_replies,
     filter_label,
+    person_get,
+    person_links,
     proposal_get,
     proposal_url,
     reply_by_doc_number,
@@ -175,7 +177,19 @@ def proposal_detail(request, session: str, kind: str, number: str):
         proposal = proposal_get(user=request.user, session=session, body=kind, number=number)
     except Reply.DoesNotExist:
         raise Http404("没有这件建议或提案的答复，或答复尚未发布。") from None
-    return render(request, "replies/proposal_detail.html", {"proposal": proposal, "show_internal": request.user.is_staff})
+    context = {"proposal": proposal, "people": person_links(proposal.addressees, proposal.key),
+               "show_internal": request.user.is_staff}
+    return render(request, "replies/proposal_detail.html", context)
+
+
+@require_safe
+def person_detail(request, congress: str, kind: str, name: str):
+    """/people/常州市/npc/朱红/: a delegate's or member's proposals in one congress, and the replies."""
+    try:
+        person = person_get(user=request.user, congress=congress, body=kind, name=name)
+    except Reply.DoesNotExist:
+        raise Http404("没有这位代表或委员的已发布答复。") from None
+    return render(request, "replies/person_detail.html", {"person": person})
 
 
 @require_safe

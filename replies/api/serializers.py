@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from replies.models import Addressee, Reply
-from replies.selectors import Proposal, proposal_url, reply_proposal_key
+from replies.selectors import Person, Proposal, proposal_url, reply_proposal_key
 from replies.ingest.sessions import ProposalKey
 
 
@@ -112,3 +112,17 @@ class ProposalSerializer(serializers.Serializer):
 
     def get_url(self, proposal: Proposal) -> str:
         return absolute(self.context.get("request"), proposal.get_absolute_url())
+
+
+class PersonSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    congress = serializers.CharField()
+    body = serializers.CharField()
+    merged_from = serializers.ListField(child=serializers.CharField())
+    topics = serializers.ListField(child=serializers.CharField())
+    categories = serializers.DictField(child=serializers.IntegerField())
+    proposals = ProposalSerializer(many=True)
+
+    def get_url(self, person: Person) -> str:
+        return absolute(self.context.get("request"), person.get_absolute_url())

@@ -12,6 +12,8 @@ urlpatterns = [
     path("proposals/", limit_api(views.ProposalListAPI.as_view()), name="proposal_list"),
     path("proposals/<text:session>/<slug:kind>/<text:number>/", limit_api(views.ProposalDetailAPI.as_view()),
          name="proposal_detail"),
+    path("people/<text:congress>/<slug:kind>/<text:name>/", limit_api(views.PersonDetailAPI.as_view()),
+         name="person_detail"),
     path("search/", limit_api(views.SearchAPI.as_view()), name="search"),
     path("stats/", limit_api(stats.StatisticsAPI.as_view()), name="stats"),
 ]

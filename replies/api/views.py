@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from replies.api.serializers import (
+    PersonSerializer,
     ProposalSerializer,
     ProposalSummarySerializer,
     ReplyDetailSerializer,
@@ -15,7 +16,7 @@ from replies.api.serializers import (
     SearchHitSerializer,
 )
 from replies.models import Reply
-from replies.selectors import proposal_get, proposal_list, reply_visible
+from replies.selectors import person_get, proposal_get, proposal_list, reply_visible
 from search.forms import SearchForm
 from search.selectors import SearchParams, labelled_facets, reply_search
 
@@ -72,3 +73,12 @@ class ProposalDetailAPI(APIView):
         except Reply.DoesNotExist:
             raise Http404 from None
         return Response(ProposalSerializer(proposal, context={"request": request}).data)
+
+
+class PersonDetailAPI(APIView):
+    def get(self, request, congress: str, kind: str, name: str):
+        try:
+            person = person_get(user=request.user, congress=congress, body=kind, name=name)
+        except Reply.DoesNotExist:
+            raise Http404 from None
+        return Response(PersonSerializer(person, context={"request": request}).data)

@@ -115,3 +115,26 @@ def proposal_group_key(*, session: str, kind: str, number: str, organ: str = "")
     if not body:
         return None
     return ProposalKey(session=parsed.key, body=body, number=number)
+
+
+# --- people: a delegate's or member's pages are per congress -----------------------------------------------------
+
+_NAME_NOISE_RE = re.compile(r"\s+|(?:代表|委员|同志)$")
+
+
+def normalised_name(name: str) -> str:
+    """A name as pages compare it: NFKC, no spaces, without a trailing 代表/委员."""
+    import unicodedata
+
+    return _NAME_NOISE_RE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def congress_of(proposal_group: str) -> tuple[str, str] | None:
+    """("常州市", "npc") from "常州市16-5/npc/99": the people's congress or CPPCC a proposal was made in."""
+    m = re.fullmatch(r"(?P<congress>.*?)\d+-\d+/(?P<body>npc|cppcc)/[^/]+", proposal_group)
+    return (m["congress"], m["body"]) if m else None
+
+
+def congress_pattern(congress: str, body: str) -> str:
+    """A regular expression matching the proposal groups of one congress."""
+    return rf"^{re.escape(congress)}\d+-\d+/{body}/"
