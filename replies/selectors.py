@@ -1,13 +1,15 @@
 """Reading replies from the database, always through what the user may see."""
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from replies.ingest.extract import doc_number_key, parse_doc_number
 from replies.ingest.sessions import CPPCC, ProposalKey, congress_of, congress_pattern, normalised_name
-from replies.models import SORT_DATE, Addressee, CitedDocument, PersonMerge, Reply, SourceFile, Topic
+from replies.models import SORT_DATE, Addressee, CitedDocument, Commitment, PersonMerge, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
 
@@ -389,3 +391,45 @@ def person_get(*, user, congress: str, body: str, name: str) -> Person:
 def _printed_names(name: str) -> list[str]:
     """The ways a normalised name is stored on addressees (names are stored as the extractor cleaned them)."""
     return [name, f"{name}代表", f"{name}委员"]
+
+
+
+# --- commitments (承诺跟踪) ----------------------------------------------------------------------------------------
+
+COMMITMENT_STATUS_FILTERS = {"open": "未完成", "done": "已完成", "overdue": "已逾期"}
+
+
+def commitments_visible(*, user) -> QuerySet[Commitment]:
+    """Staff see every commitment of the current replies; anyone else those of published replies, and only when
+    the PUBLIC_COMMITMENTS setting allows it."""
+    if not (user.is_authenticated and user.is_staff) and not settings.PUBLIC_COMMITMENTS:
+        return Commitment.objects.none()
+    return Commitment.objects.filter(reply__in=reply_visible(user=user).main_versions())
+
+
+def commitment_list(*, user, organ: str = "", status: str = "") -> QuerySet[Commitment]:
+    """By organ, then deadline (undated last), then place in the reply; status open, done or overdue."""
+    commitments = commitments_visible(user=user).select_related("reply", "updated_by")
+    if organ:
+        commitments = commitments.filter(reply__issuing_organ=organ)
+    if status == "overdue":
+        commitments = commitments.filter(status=Commitment.Status.OPEN, deadline__lt=timezone.localdate())
+    elif status in Commitment.Status.values:
+        commitments = commitments.filter(status=status)
+    elif status:
+        commitments = commitments.none()
+    return commitments.order_by("reply__issuing_organ", F("deadline").asc(nulls_last=True), "reply_id",
+                                "start")
+
+
+def commitment_organs(*, user) -> list[str]:
+    """The organs whose replies make commitments the user may see."""
+    return list(commitments_visible(user=user).exclude(reply__issuing_organ="")
+                .values_list("reply__issuing_organ", flat=True).distinct().order_by("reply__issuing_organ"))
+
+
+def reply_commitments(*, user, reply: Reply) -> list[Commitment]:
+    """A reply's commitments for its page: staff always; the public for a published reply when allowed."""
+    if not (user.is_authenticated and user.is_staff) and not (settings.PUBLIC_COMMITMENTS and reply.is_published):
+        return []
+    return list(reply.commitments.order_by("start"))

@@ -32,6 +32,11 @@ urlpatterns = [
     path("proposals/<text:session>/<slug:kind>/<text:number>/feed/", feeds.ProposalFeed(), name="proposal_feed"),
     # A delegate's or member's page within one congress: /people/常州市/npc/朱红/.
     path("people/<text:congress>/<slug:kind>/<text:name>/", views.person_detail, name="person_detail"),
+    # 承诺跟踪: staff's tracker (the public's read-only list when PUBLIC_COMMITMENTS is on).
+    path("commitments/", views.commitment_tracker, name="commitment_list"),
+    path("commitments/feed/", feeds.CommitmentFeed(), name="commitment_feed"),
+    path("commitments/export.xlsx", views.commitments_export_xlsx, name="commitments_export_xlsx"),
+    path("commitments/<int:pk>/mark/", views.commitment_mark_view, name="commitment_mark"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
     path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("signers/<text:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),

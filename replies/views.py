@@ -32,11 +32,12 @@ from replies.exports import (
     archive_jsonl_lines,
     replies_csv,
     replies_xlsx,
+    commitments_xlsx,
     search_results_json,
 )
 from replies.health import archive_health
 from replies.ingest.archive import is_zip_batch
-from replies.models import CitedDocument, Reply, SourceFile, Topic, UploadBatch
+from replies.models import CitedDocument, Commitment, Reply, SourceFile, Topic, UploadBatch
 from replies.outline import outline_text
 from replies.reading import download_filename, numbered_matches, page_description
 from replies.review import (
@@ -54,12 +55,15 @@ from replies.review import (
 )
 from replies.selectors import (
     BROWSE_FILTERS,
+    COMMITMENT_STATUS_FILTERS,
     archive_overview,
     archive_statistics,
     browse_facet,
     cited_document_get,
     cited_document_list,
     cited_document_replies,
+    commitment_list,
+    commitment_organs,
     filter_label,
     person_get,
     person_links,
@@ -68,6 +72,7 @@ from replies.selectors import (
     reply_by_doc_number,
     reply_by_doc_number_parts,
     reply_citations,
+    reply_commitments,
     reply_get,
     reply_in_order,
     reply_list,
@@ -77,6 +82,7 @@ from replies.selectors import (
 )
 from replies.services import (
     INGEST_STATUS_LABELS,
+    commitment_mark,
     reply_ingest_file,
     reply_publish,
     reply_save,
@@ -166,6 +172,7 @@ def reply_detail(request, pk: int):
         "show_internal": request.user.is_staff,
         "versions": reply_versions(user=request.user, reply=reply),
         "proposal_url": proposal_url(key) if (key := reply_proposal_key(reply)) else "",
+        "commitments": reply_commitments(user=request.user, reply=reply),
     }
     return render(request, "replies/reply_detail.html", context)
 
@@ -489,3 +496,55 @@ def review_upload_batch(request, pk: int):
 def feeds_help(request):
     """What the Atom links are and how to subscribe (feeds themselves are styled by static/feeds/atom.xsl)."""
     return render(request, "replies/feeds_help.html")
+
+
+# --- 承诺跟踪: what replies promised, and whether it was done ---------------------------------------------------
+
+COMMITMENTS_PER_PAGE = 50
+
+
+def _commitments_allowed(request) -> bool:
+    return request.user.is_staff or settings.PUBLIC_COMMITMENTS
+
+
+@require_safe
+def commitment_tracker(request):
+    """Staff: every commitment by organ, deadline and status, to mark done or open. The public: those of
+    published replies, read-only, when PUBLIC_COMMITMENTS is on; otherwise there is no such page."""
+    if not _commitments_allowed(request):
+        raise Http404("没有这个页面。")
+    organ, status = request.GET.get("organ", ""), request.GET.get("status", "")
+    commitments = commitment_list(user=request.user, organ=organ, status=status)
+    page = Paginator(commitments, COMMITMENTS_PER_PAGE, orphans=3).get_page(request.GET.get("page"))
+    return render(request, "replies/commitment_list.html", {
+        "page": page, "organ": organ, "status": status, "organs": commitment_organs(user=request.user),
+        "statuses": COMMITMENT_STATUS_FILTERS, "can_mark": request.user.has_perm(CAN_CHANGE),
+        "query": urlencode({name: value for name, value in (("organ", organ), ("status", status)) if value}),
+    })
+
+
+@staff_member_required
+@require_http_methods(["POST"])
+def commitment_mark_view(request, pk: int):
+    if not request.user.has_perm(CAN_CHANGE):
+        raise PermissionDenied
+    commitment = get_object_or_404(commitment_list(user=request.user), pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Commitment.Status.values:
+        raise BadRequest("状态应为 open 或 done。")
+    commitment_mark(commitment=commitment, status=status, note=request.POST.get("note", "")[:2000], user=request.user)
+    messages.success(request, f"已标记为“{Commitment.Status(status).label}”。")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/commitments/") and "//" not in back else reverse("replies:commitment_list"))
+
+
+@require_safe
+def commitments_export_xlsx(request):
+    if not _commitments_allowed(request):
+        raise Http404("没有这个页面。")
+    commitments = list(commitment_list(user=request.user, organ=request.GET.get("organ", ""),
+                                       status=request.GET.get("status", ""))[:EXPORT_CAP])
+    response = HttpResponse(commitments_xlsx(commitments, absolute_url=request.build_absolute_uri),
+                            content_type=XLSX_CONTENT_TYPE)
+    return _attachment(response, f"承诺跟踪-{timezone.localdate():%Y%m%d}.xlsx", total=len(commitments),
+                       count=len(commitments))
