@@ -78,7 +78,7 @@ class ReplyAdmin(admin.ModelAdmin):
         ("文号", {"fields": ["doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key"]}),
         ("建议/提案", {"fields": ["session", "proposal_number", "proposal_title"]}),
         ("发文", {"fields": ["issuing_organ", "signer", "handler", "phone", "cc", "date", "year"]}),
-        ("公开信息", {"fields": ["index_number", "subject_category", "handling_category", "genre", "topics"]}),
+        ("公开信息", {"fields": ["index_number", "subject_category", "handling_category", "handling_role", "satisfaction", "genre", "topics"]}),
         ("正文", {"fields": ["body"]}),
         ("质量", {"fields": ["quality_flags", "repair_notes", "field_confidence", "corrected_fields", "created_at",
                            "updated_at", "published_at"]}),

@@ -35,6 +35,8 @@ CSV_COLUMNS = (
     ("索引号", lambda reply: reply.index_number),
     ("主题分类", lambda reply: reply.subject_category),
     ("办理类别", lambda reply: reply.handling_category),
+    ("承办角色", lambda reply: reply.handling_role),
+    ("满意度", lambda reply: reply.satisfaction),
     ("成文日期", lambda reply: reply.date.isoformat() if reply.date else ""),
     ("年份", lambda reply: str(reply.year or "")),
     ("主题", lambda reply: "、".join(topic.name for topic in reply.topics.all())),

@@ -106,6 +106,7 @@ class Reply(models.Model):
     subject_category = models.CharField("主题分类", max_length=100, blank=True)
     handling_category = models.CharField("办理类别", max_length=10, blank=True)  # A, B or C, as the reply labels it
     handling_role = models.CharField("承办角色", max_length=10, blank=True)  # 主办, 会办 or 协办, where printed
+    satisfaction = models.CharField("满意度", max_length=10, blank=True)  # 满意, 基本满意 or 不满意, where printed
     # What every reply to one proposal shares ("常州市16-5/npc/99", replies.ingest.sessions.proposal_group_key),
     # derived from the session, kind, proposal number and organ on every save; "" when the reply names no proposal.
     proposal_group = models.CharField("建议/提案分组键", max_length=120, blank=True, db_index=True, editable=False)

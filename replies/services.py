@@ -391,6 +391,7 @@ def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
     reply.subject_category = fields.subject_category
     reply.handling_category = fields.handling_category
     reply.handling_role = fields.handling_role
+    reply.satisfaction = fields.satisfaction
     reply.field_confidence = dict(getattr(fields, "field_confidence", {}))
     reply.genre = fields.genre
     reply.date = fields.date
@@ -430,7 +431,7 @@ def topic_sync_vocabulary() -> None:
 EXTRACTED_FIELDS = (
     "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
     "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-    "subject_category", "handling_category", "handling_role", "genre", "date", "year", "body",
+    "subject_category", "handling_category", "handling_role", "satisfaction", "genre", "date", "year", "body",
 )
 # What a version carries: swapped between a reply and its new version when the version is published.
 VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields", "field_confidence")

@@ -28,7 +28,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "doc_number", "title", "kind", "session", "proposal_number", "addressees",
             "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-            "subject_category", "handling_category", "handling_role", "proposal_url", "genre", "date", "year", "topics", "status", "source_sha256",
+            "subject_category", "handling_category", "handling_role", "satisfaction", "proposal_url", "genre", "date", "year", "topics", "status", "source_sha256",
             "source_filename", "field_confidence",
         ]
 

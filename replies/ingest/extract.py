@@ -89,6 +89,7 @@ class ReplyFields:
     body: str = ""
     handling_category: str = ""  # A, B or C (办理类别/办复类别), where the reply prints it
     handling_role: str = ""  # 主办, 会办 or 协办: the replying unit's part in handling the proposal, where printed
+    satisfaction: str = ""  # 满意, 基本满意 or 不满意: the delegate's or member's verdict, where the page prints it
     # field name → confidence in [0, 1] for the fields above except body, year and the
     # metadata-table ones (index_number, subject_category, genre).
     field_confidence: dict[str, float] = field(default_factory=dict)
@@ -818,6 +819,26 @@ _ROLE_STATED_RE = re.compile(
 _CO_HANDLERS_RE = re.compile(r"会同[^。；\n]{1,40}?(?:等)?(?:会办|协办)单位")
 
 
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+_SATISFACTION_RES = (
+    # A labelled verdict: "反馈意见\n满意", "代表满意度：基本满意", "测评意见:不满意".
+    re.compile(r"(?:反馈意见|满意度|满意程度|测评意见|测评结果|评价意见|代表意见|委员意见)\s*[:：]?\s*"
+               r"(?P<s>基本满意|不满意|满意)(?![的程度])"),
+    # Told in prose: "该代表…对答复表示满意", "委员对办理工作表示基本满意".
+    re.compile(r"(?:代表|委员)[^。？?\n]{0,20}?表示(?P<s>基本满意|不满意|满意)"),
+)
+
+
+def read_satisfaction(text: str) -> str:
+    """满意, 基本满意 or 不满意 where the page records the proposer's verdict; "" when it does not (a question such
+    as "是否满意" or "如不满意，请…" is no verdict)."""
+    for pattern in _SATISFACTION_RES:
+        m = pattern.search(text)
+        if m:
+            return m["s"]
+    return ""
+
+
 def read_handling_category(text: str, title: str = "") -> str:
     """A, B or C where the reply prints its 办理类别; "" when it does not."""
     for pattern in _CATEGORY_RES:
@@ -924,5 +945,6 @@ def extract_fields(text: str) -> ReplyFields:
         body=_extract_body(layout),
         handling_category=read_handling_category(text, title) if is_reply else "",
         handling_role=read_handling_role(text, organ=issuing_organ) if is_reply else "",
+        satisfaction=read_satisfaction(text) if is_reply else "",
         field_confidence={name: round(value, 2) for name, value in confidence.items()},
     )

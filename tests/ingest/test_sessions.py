@@ -1,7 +1,7 @@
 """Session keys and the proposal grouping key (replies/ingest/sessions.py)."""
 import pytest
 
-from replies.ingest.extract import read_handling_category, read_handling_role
+from replies.ingest.extract import read_handling_category, read_handling_role, read_satisfaction
 from replies.ingest.sessions import parse_session, proposal_group_key
 
 
@@ -63,3 +63,15 @@ def test_handling_category_closing_a_title():
 ])
 def test_handling_role(text, organ, role):
     assert read_handling_role(text, organ=organ) == role
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("反馈意见\n\n满意\n\n一是教育部门", "满意"),
+    ("代表满意度：基本满意", "基本满意"),
+    ("对此该代表表示理解，对工作表示满意。", "满意"),
+    ("以上答复您是否满意，如有意见，敬请反馈。", ""),
+    ("以上答复如不满意，请与县农业农村局联系。", ""),
+    ("办人民群众满意的教育。", ""),
+])
+def test_satisfaction(text, verdict):
+    assert read_satisfaction(text) == verdict
