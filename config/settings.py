@@ -174,6 +174,9 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
 # Production behind HTTPS: secure cookies, HSTS and redirects (see docs/deploy.md).
+# Whether the public sees the commitments (承诺) of published replies, read-only: on the replies' pages, the
+# 承诺跟踪 page, its feed and export. Staff always see them. Off unless the archive's owner decides otherwise.
+PUBLIC_COMMITMENTS = env_bool("PUBLIC_COMMITMENTS", False)
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -7,9 +7,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.generic import RedirectView
 
-from replies.models import Addressee, AuditEvent, CitedDocument, Reply, SourceFile, Topic
+from replies.models import Addressee, AuditEvent, CitedDocument, PersonMerge, Reply, SourceFile, Topic
 from replies.services import (
     IngestOutcome,
+    person_merge,
     reply_delete,
     reply_publish,
     reply_save,
@@ -51,7 +52,7 @@ class ReplyAdmin(admin.ModelAdmin):
         ("文号", {"fields": ["doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key"]}),
         ("建议/提案", {"fields": ["session", "proposal_number", "proposal_title"]}),
         ("发文", {"fields": ["issuing_organ", "signer", "handler", "phone", "cc", "date", "year"]}),
-        ("公开信息", {"fields": ["index_number", "subject_category", "handling_category", "genre", "topics"]}),
+        ("公开信息", {"fields": ["index_number", "subject_category", "handling_category", "handling_role", "satisfaction", "genre", "topics"]}),
         ("正文", {"fields": ["body"]}),
         ("质量", {"fields": ["quality_flags", "repair_notes", "field_confidence", "corrected_fields", "created_at",
                            "updated_at", "published_at"]}),
@@ -179,3 +180,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(admin.ModelAdmin):
+    """An admin decides that one name in two places is one person; the decision goes to the audit log."""
+
+    list_display = ["name", "body", "congress", "into_congress", "decided_by", "decided_at"]
+    fields = ["name", "body", "congress", "into_congress"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a decision is recorded once; undoing it is deleting it
+
+    def save_model(self, request, obj, form, change):
+        merge = person_merge(name=obj.name, body=obj.body, congress=obj.congress, into_congress=obj.into_congress,
+                             user=request.user)
+        obj.pk = merge.pk

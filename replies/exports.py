@@ -1,4 +1,4 @@
-"""Downloads: search results as CSV or JSON, and the whole published archive as JSON Lines.
+"""Downloads: search results as CSV or JSON, the whole published archive as JSON Lines, the 承诺跟踪 list as xlsx.
 
 The JSON records carry the same fields as the API (replies.api.serializers), so that a script
 written against one reads the other. The CSV has one column per field, with Chinese headers,
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from replies.api.serializers import ReplyDetailSerializer, ReplySerializer
-from replies.models import Reply
+from replies.models import Commitment, Reply
 
 EXPORT_CAP = 5000  # the most search results one download holds
 UTF8_BOM = "\ufeff"
@@ -35,6 +35,8 @@ CSV_COLUMNS = (
     ("索引号", lambda reply: reply.index_number),
     ("主题分类", lambda reply: reply.subject_category),
     ("办理类别", lambda reply: reply.handling_category),
+    ("承办角色", lambda reply: reply.handling_role),
+    ("满意度", lambda reply: reply.satisfaction),
     ("成文日期", lambda reply: reply.date.isoformat() if reply.date else ""),
     ("年份", lambda reply: str(reply.year or "")),
     ("主题", lambda reply: "、".join(topic.name for topic in reply.topics.all())),
@@ -74,6 +76,32 @@ def replies_xlsx(replies: Iterable[Reply], *, absolute_url) -> bytes:
     for reply in replies:
         values = [str(reply.pk), *(str(value(reply) or "") for _, value in CSV_COLUMNS),
                   absolute_url(reply.get_absolute_url())]
+        sheet.append([_text_cell(sheet, value) for value in values])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+COMMITMENT_COLUMNS = (
+    ("发布机构", lambda commitment: commitment.reply.issuing_organ),
+    ("文号", lambda commitment: commitment.reply.doc_number),
+    ("答复标题", lambda commitment: commitment.reply.title),
+    ("承诺原文", lambda commitment: commitment.sentence),
+    ("期限", lambda commitment: commitment.deadline.isoformat() if commitment.deadline else ""),
+    ("状态", lambda commitment: "已逾期" if commitment.is_overdue else commitment.get_status_display()),
+    ("说明", lambda commitment: commitment.note),
+    ("标记时间", lambda commitment: commitment.updated_at.strftime("%Y-%m-%d %H:%M") if commitment.updated_at else ""),
+)
+
+
+def commitments_xlsx(commitments: Iterable[Commitment], *, absolute_url) -> bytes:
+    """The 承诺跟踪 list as an Excel workbook of text cells, each row with its reply's address last."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("承诺跟踪")
+    sheet.append([_text_cell(sheet, header) for header in (*(header for header, _ in COMMITMENT_COLUMNS), "链接")])
+    for commitment in commitments:
+        values = [str(value(commitment) or "") for _, value in COMMITMENT_COLUMNS]
+        values.append(absolute_url(commitment.reply.get_absolute_url()))
         sheet.append([_text_cell(sheet, value) for value in values])
     out = io.BytesIO()
     workbook.save(out)

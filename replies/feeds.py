@@ -1,4 +1,4 @@
-"""Atom feeds of published replies: the latest, any search, one topic, one signer.
+"""Atom feeds of published replies: the latest, any search, one topic, one signer, one proposal.
 
 Feeds are public and read by feed readers that never sign in, so they hold published replies
 only, whoever asks. The search feed takes the search page's query string (q, kind, year,
@@ -23,8 +23,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from replies.models import Reply, Topic
-from replies.selectors import reply_in_order, reply_public_list, signer_has_replies
+from django.conf import settings
+
+from replies.models import Commitment, Reply, Topic
+from replies.selectors import Proposal, commitment_list, proposal_get, reply_in_order, reply_public_list, signer_has_replies
 from search.forms import search_params_from_query
 from search.selectors import SearchParams, reply_search
 
@@ -158,6 +160,28 @@ class SignerFeed(ReplyFeed):
         return reply_public_list(filters={"signer": signer})[:FEED_SIZE]
 
 
+class ProposalFeed(ReplyFeed):
+    """The published replies to one proposal: a new unit's answer shows up in a feed reader."""
+
+    def get_object(self, request, session: str, kind: str, number: str) -> Proposal:
+        try:
+            return proposal_get(user=AnonymousUser(), session=session, body=kind, number=number)
+        except Reply.DoesNotExist:
+            raise Http404("没有这件建议或提案的已发布答复。") from None
+
+    def title(self, proposal: Proposal) -> str:
+        return f"答复档案 · {proposal.session}{proposal.kind_label}第{proposal.key.number}号"
+
+    def subtitle(self, proposal: Proposal) -> str:
+        return f"《{proposal.title}》的各份答复" if proposal.title else "这件建议或提案的各份答复"
+
+    def link(self, proposal: Proposal) -> str:
+        return proposal.get_absolute_url()
+
+    def items(self, proposal: Proposal) -> list[Reply]:
+        return proposal.replies[:FEED_SIZE]
+
+
 def search_query_string(params: SearchParams) -> str:
     """The search's parameters as a query string, in a stable order, without empty ones."""
     return urlencode([(name, value) for name, value in vars(params).items() if value])
@@ -192,3 +216,46 @@ class SearchFeed(ReplyFeed):
     def items(self, search: FeedSearch) -> list[Reply]:
         results = reply_search(params=search.params, include_drafts=False, page_size=FEED_SIZE)
         return reply_in_order(user=AnonymousUser(), ids=[hit.reply_id for hit in results[:FEED_SIZE]])
+
+
+class CommitmentFeed(Feed):
+    """The commitments of published replies, nearest deadline first; only where commitments are public
+    (PUBLIC_COMMITMENTS) or for staff, and even then never a draft's: feed readers never sign in."""
+
+    feed_type = ArchiveAtomFeed
+    language = "zh-CN"
+    author_name = "答复档案"
+    title = "答复档案 · 承诺跟踪"
+    subtitle = "已发布答复中的承诺及其期限"
+
+    def get_object(self, request):
+        if not (settings.PUBLIC_COMMITMENTS or request.user.is_staff):
+            raise Http404("没有这个页面。")
+        return None
+
+    def link(self) -> str:
+        return reverse("replies:commitment_list")
+
+    def items(self):
+        # As the public would see them, whoever asks: published replies only.
+        public = commitment_list(user=AnonymousUser()) if settings.PUBLIC_COMMITMENTS else (
+            Commitment.objects.filter(reply__status=Reply.Status.PUBLISHED, reply__superseded_at__isnull=True,
+                                      reply__version_of__isnull=True).select_related("reply"))
+        return public.order_by("deadline", "reply_id", "start")[:FEED_SIZE]
+
+    def item_title(self, commitment: Commitment) -> str:
+        deadline = f"（期限 {commitment.deadline:%Y-%m-%d}）" if commitment.deadline else ""
+        return f"{commitment.reply.issuing_organ or commitment.reply.title}{deadline}"
+
+    def item_description(self, commitment: Commitment) -> str:
+        state = "已逾期" if commitment.is_overdue else commitment.get_status_display()
+        return f"{commitment.sentence}\n状态：{state}" + (f"\n说明：{commitment.note}" if commitment.note else "")
+
+    def item_link(self, commitment: Commitment) -> str:
+        return f"{commitment.reply.get_absolute_url()}#commitment-{commitment.pk}"
+
+    def item_updateddate(self, commitment: Commitment):
+        return commitment.updated_at or commitment.reply.updated_at
+
+    def item_pubdate(self, commitment: Commitment):
+        return commitment.reply.published_at or commitment.reply.created_at

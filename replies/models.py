@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Topic(models.Model):
@@ -104,6 +105,11 @@ class Reply(models.Model):
     index_number = models.CharField("索引号", max_length=100, blank=True)
     subject_category = models.CharField("主题分类", max_length=100, blank=True)
     handling_category = models.CharField("办理类别", max_length=10, blank=True)  # A, B or C, as the reply labels it
+    handling_role = models.CharField("承办角色", max_length=10, blank=True)  # 主办, 会办 or 协办, where printed
+    satisfaction = models.CharField("满意度", max_length=10, blank=True)  # 满意, 基本满意 or 不满意, where printed
+    # What every reply to one proposal shares ("常州市16-5/npc/99", replies.ingest.sessions.proposal_group_key),
+    # derived from the session, kind, proposal number and organ on every save; "" when the reply names no proposal.
+    proposal_group = models.CharField("建议/提案分组键", max_length=120, blank=True, db_index=True, editable=False)
     genre = models.CharField("体裁分类", max_length=100, blank=True)
     date = models.DateField("成文日期", null=True, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True, db_index=True)
@@ -259,6 +265,8 @@ class AuditEvent(models.Model):
         EDITED = "edited", "修改"
         DELETED = "deleted", "删除"
         SOURCE_WITHDRAWN = "source_withdrawn", "撤下原始文件"
+        COMMITMENT_MARKED = "commitment_marked", "承诺跟踪：标记"
+        PEOPLE_MERGED = "people_merged", "合并同名代表/委员"
 
     action = models.CharField("操作", max_length=24, choices=Action.choices, db_index=True)
     reply = models.ForeignKey(Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
@@ -279,6 +287,64 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.reply_label or self.filename}"
+
+
+class Commitment(models.Model):
+    """A sentence of a reply's body that promises future action (replies.ingest.commitments), and what staff
+    recorded of it. Re-derived from the body on every save; the status and note stay with an unchanged sentence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未完成"
+        DONE = "done", "已完成"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="commitments", verbose_name="答复")
+    sentence = models.TextField("承诺原文")
+    start = models.PositiveIntegerField("起始位置")  # character offsets of the sentence in the reply's body
+    end = models.PositiveIntegerField("结束位置")
+    deadline = models.DateField("期限", null=True, blank=True, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    note = models.TextField("说明", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="标记人",
+    )
+    updated_at = models.DateTimeField("标记时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["reply", "start"]
+        verbose_name = "承诺"
+        verbose_name_plural = "承诺"
+
+    def __str__(self) -> str:
+        return self.sentence[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its deadline (derived from today, never stored)."""
+        return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
+
+
+class PersonMerge(models.Model):
+    """An admin's decision that a name in one congress is the same person as that name in another (a delegate who
+    moved, a member of two levels): the second congress's page then lists the first's proposals too. Names are
+    never merged across congresses without such a decision."""
+
+    name = models.CharField("姓名", max_length=50)
+    body = models.CharField("机构", max_length=10, choices=[("npc", "人大"), ("cppcc", "政协")])
+    congress = models.CharField("并入的届别地方", max_length=60)  # "溧阳市": its proposals show on …
+    into_congress = models.CharField("所在页面的地方", max_length=60)  # … "常州市"'s page of the same name
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="决定人")
+    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "同名合并"
+        verbose_name_plural = "同名合并"
+        constraints = [models.UniqueConstraint(fields=["name", "body", "congress", "into_congress"],
+                                               name="person_merge_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.congress} → {self.into_congress}"
 
 
 def upload_batch_path(batch: "UploadBatch", filename: str) -> str:

@@ -1,12 +1,16 @@
 """Reading replies from the database, always through what the user may see."""
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
 
 from replies.ingest.extract import doc_number_key, parse_doc_number
-from replies.models import Addressee, CitedDocument, Reply, SourceFile, Topic
+from replies.ingest.sessions import CPPCC, ProposalKey, congress_of, congress_pattern, normalised_name
+from replies.models import SORT_DATE, Addressee, CitedDocument, Commitment, PersonMerge, Reply, SourceFile, Topic
 
 BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
 
@@ -275,3 +279,187 @@ def archive_statistics(*, user) -> ArchiveStatistics:
                   .order_by("-n", "issuing_organ")],
         by_month=[MonthCount(month, per_month.get(month, 0)) for month in range(1, 13)],
     )
+
+
+# --- proposals: every reply to one proposal together ---------------------------------------------------------
+
+ROLE_ORDER = {"主办": 0, "会办": 1, "协办": 2}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    key: ProposalKey
+    session: str  # as the replies print it (the longest printing)
+    title: str  # the proposal's title, as the replies print it
+    addressees: list[str]  # every delegate or member the replies answer, in the order first met
+    replies: list[Reply]  # lead unit first, then co-handlers, then by date
+
+    @property
+    def kind_label(self) -> str:
+        return "政协提案" if self.key.body == CPPCC else "人大代表建议"
+
+    def get_absolute_url(self) -> str:
+        return proposal_url(self.key)
+
+
+def proposal_url(key: ProposalKey) -> str:
+    return reverse("replies:proposal_detail", args=[key.session, key.body, key.number])
+
+
+def reply_proposal_key(reply: Reply) -> ProposalKey | None:
+    if not reply.proposal_group:
+        return None
+    session, body, number = reply.proposal_group.split("/")
+    return ProposalKey(session=session, body=body, number=number)
+
+
+def proposal_get(*, user, session: str, body: str, number: str) -> Proposal:
+    """Every visible reply to one proposal; Reply.DoesNotExist when the user may see none."""
+    key = ProposalKey(session=session, body=body, number=number)
+    replies = list(
+        reply_visible(user=user).main_versions().filter(proposal_group=str(key))
+        .prefetch_related(Prefetch("addressees", queryset=Addressee.objects.order_by("position")), "topics")
+        .newest_first()
+    )
+    if not replies:
+        raise Reply.DoesNotExist(str(key))
+    replies.sort(key=lambda reply: ROLE_ORDER.get(reply.handling_role, len(ROLE_ORDER)))
+    names = list(dict.fromkeys(person.name for reply in replies for person in reply.addressees.all()))
+    return Proposal(
+        key=key,
+        session=max((reply.session for reply in replies), key=len),
+        title=next((reply.proposal_title for reply in replies if reply.proposal_title), ""),
+        addressees=names,
+        replies=replies,
+    )
+
+
+def proposal_list(*, user) -> QuerySet:
+    """One row per proposal with visible replies: its key, how many replies, the latest reply's date."""
+    return (
+        reply_visible(user=user).main_versions().exclude(proposal_group="")
+        .values("proposal_group")
+        .annotate(replies=Count("id"), latest=Max(SORT_DATE), proposal_title=Max("proposal_title"))
+        .order_by("-latest", "proposal_group")
+    )
+
+
+
+# --- people: what a delegate or member asked, and what was answered -------------------------------------------
+
+@dataclass(frozen=True)
+class PersonProposal:
+    proposal: Proposal
+    session_key: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    congress: str  # "常州市"
+    body: str  # "npc" or "cppcc"
+    merged_from: list[str]  # other places an admin decided are the same person
+    proposals: list[Proposal]  # newest session first
+    topics: list[str]  # most frequent first
+    categories: dict[str, int]  # 办理类别 → how many replies
+
+    @property
+    def role_label(self) -> str:
+        return "委员" if self.body == CPPCC else "代表"
+
+    def get_absolute_url(self) -> str:
+        return person_url(self.congress, self.body, self.name)
+
+
+def person_url(congress: str, body: str, name: str) -> str:
+    return reverse("replies:person_detail", args=[congress, body, name])
+
+
+def person_links(names: list[str], key: ProposalKey) -> list[tuple[str, str]]:
+    """Each name with the address of its page in the proposal's congress."""
+    congress, body = congress_of(str(key)) or ("", key.body)
+    return [(name, person_url(congress, body, normalised_name(name)) if congress else "") for name in names]
+
+
+def person_get(*, user, congress: str, body: str, name: str) -> Person:
+    """Every visible reply to a proposal `name` made or co-signed in this congress (and in the congresses an admin
+    merged into it); Reply.DoesNotExist when there is none."""
+    merged = list(PersonMerge.objects.filter(name=name, body=body, into_congress=congress)
+                  .values_list("congress", flat=True))
+    in_congress = Q()
+    for place in (congress, *merged):
+        in_congress |= Q(proposal_group__regex=congress_pattern(place, body))
+    replies = (reply_visible(user=user).main_versions().filter(in_congress)
+               .filter(addressees__name__in=_printed_names(name)).distinct())
+    groups = list(dict.fromkeys(replies.newest_first().values_list("proposal_group", flat=True)))
+    proposals = []
+    for group in groups:
+        session, group_body, number = group.split("/")
+        try:
+            proposal = proposal_get(user=user, session=session, body=group_body, number=number)
+        except Reply.DoesNotExist:
+            continue
+        if name in {normalised_name(person) for person in proposal.addressees}:
+            proposals.append(proposal)
+    if not proposals:
+        raise Reply.DoesNotExist(name)
+    topic_counts: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    for proposal in proposals:
+        for reply in proposal.replies:
+            for topic in reply.topics.all():
+                topic_counts[topic.name] = topic_counts.get(topic.name, 0) + 1
+            if reply.handling_category:
+                categories[reply.handling_category] = categories.get(reply.handling_category, 0) + 1
+    return Person(
+        name=name, congress=congress, body=body, merged_from=merged, proposals=proposals,
+        topics=sorted(topic_counts, key=lambda topic: (-topic_counts[topic], topic)),
+        categories=dict(sorted(categories.items())),
+    )
+
+
+def _printed_names(name: str) -> list[str]:
+    """The ways a normalised name is stored on addressees (names are stored as the extractor cleaned them)."""
+    return [name, f"{name}代表", f"{name}委员"]
+
+
+
+# --- commitments (承诺跟踪) ----------------------------------------------------------------------------------------
+
+COMMITMENT_STATUS_FILTERS = {"open": "未完成", "done": "已完成", "overdue": "已逾期"}
+
+
+def commitments_visible(*, user) -> QuerySet[Commitment]:
+    """Staff see every commitment of the current replies; anyone else those of published replies, and only when
+    the PUBLIC_COMMITMENTS setting allows it."""
+    if not (user.is_authenticated and user.is_staff) and not settings.PUBLIC_COMMITMENTS:
+        return Commitment.objects.none()
+    return Commitment.objects.filter(reply__in=reply_visible(user=user).main_versions())
+
+
+def commitment_list(*, user, organ: str = "", status: str = "") -> QuerySet[Commitment]:
+    """By organ, then deadline (undated last), then place in the reply; status open, done or overdue."""
+    commitments = commitments_visible(user=user).select_related("reply", "updated_by")
+    if organ:
+        commitments = commitments.filter(reply__issuing_organ=organ)
+    if status == "overdue":
+        commitments = commitments.filter(status=Commitment.Status.OPEN, deadline__lt=timezone.localdate())
+    elif status in Commitment.Status.values:
+        commitments = commitments.filter(status=status)
+    elif status:
+        commitments = commitments.none()
+    return commitments.order_by("reply__issuing_organ", F("deadline").asc(nulls_last=True), "reply_id",
+                                "start")
+
+
+def commitment_organs(*, user) -> list[str]:
+    """The organs whose replies make commitments the user may see."""
+    return list(commitments_visible(user=user).exclude(reply__issuing_organ="")
+                .values_list("reply__issuing_organ", flat=True).distinct().order_by("reply__issuing_organ"))
+
+
+def reply_commitments(*, user, reply: Reply) -> list[Commitment]:
+    """A reply's commitments for its page: staff always; the public for a published reply when allowed."""
+    if not (user.is_authenticated and user.is_staff) and not (settings.PUBLIC_COMMITMENTS and reply.is_published):
+        return []
+    return list(reply.commitments.order_by("start"))

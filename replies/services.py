@@ -14,14 +14,18 @@ from django.utils import timezone
 from replies.db_locks import advisory_lock
 from replies.ingest.archive import ArchiveLimits, ArchiveRefused, expand_archive, is_zip_batch, iter_archive
 from replies.ingest.citations import find_citations
+from replies.ingest.commitments import find_commitments
 from replies.ingest.errors import IngestRefused
 from replies.ingest.extract import doc_number_key, parse_doc_number
+from replies.ingest.sessions import proposal_group_key
 from replies.ingest.pipeline import DRAFT_FLAGS, PreparedDocument, check_preflight, content_sha256, prepare_document
 from replies.ingest.topics import topic_vocabulary
 from replies.models import (
     Addressee,
     AuditEvent,
     CitedDocument,
+    Commitment,
+    PersonMerge,
     Reply,
     SourceFile,
     Topic,
@@ -292,7 +296,7 @@ def _save_prepared(prepared: PreparedDocument, *, filename: str, stored_name: st
             "trashed_at": None,
         },
     )
-    _sync_citations(reply)
+    _sync_derived(reply)
     index_enqueue(reply_ids=[reply.pk])
     if existing is None:
         outcome = IngestOutcome(filename, IngestOutcome.CREATED, reply=reply)
@@ -319,6 +323,66 @@ def _record(action: str, *, reply: Reply | None, user=None, filename: str = "", 
         detail=detail,
         user=user if user is not None and user.is_authenticated else None,
     )
+
+
+def _sync_derived(reply: Reply) -> None:
+    """What is re-derived on every save: the proposal the reply answers, the documents it cites and the
+    commitments it makes."""
+    group = proposal_group_key(session=reply.session, kind=reply.kind, number=reply.proposal_number,
+                               organ=reply.issuing_organ)
+    if reply.proposal_group != (group_text := str(group) if group else ""):
+        reply.proposal_group = group_text
+        Reply.objects.filter(pk=reply.pk).update(proposal_group=group_text)
+    _sync_citations(reply)
+    _sync_commitments(reply)
+
+
+def _sync_commitments(reply: Reply) -> None:
+    """The body's commitments, found again; staff's status and note stay with each sentence that is unchanged."""
+    kept = {commitment.sentence: commitment for commitment in reply.commitments.all()}
+    found = find_commitments(reply.body, reply_date=reply.date, reply_year=reply.year)
+    rows = []
+    for commitment in found:
+        earlier = kept.get(commitment.sentence)
+        rows.append(Commitment(
+            reply=reply, sentence=commitment.sentence, start=commitment.start, end=commitment.end,
+            deadline=commitment.deadline,
+            status=earlier.status if earlier else Commitment.Status.OPEN,
+            note=earlier.note if earlier else "",
+            updated_by_id=earlier.updated_by_id if earlier else None,
+            updated_at=earlier.updated_at if earlier else None,
+        ))
+    reply.commitments.all().delete()
+    Commitment.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def commitment_mark(*, commitment: Commitment, status: str, note: str = "", user=None) -> Commitment:
+    """Staff record whether a commitment was kept (done) or is still open, with a note; the audit log keeps it."""
+    if status not in Commitment.Status.values:
+        raise ValueError(f"unknown commitment status: {status!r}")
+    commitment = Commitment.objects.select_for_update().select_related("reply").get(pk=commitment.pk)
+    commitment.status, commitment.note = status, note.strip()
+    commitment.updated_by = user if user is not None and user.is_authenticated else None
+    commitment.updated_at = timezone.now()
+    commitment.save(update_fields=["status", "note", "updated_by", "updated_at"])
+    label = Commitment.Status(status).label
+    _record(AuditEvent.Action.COMMITMENT_MARKED, reply=commitment.reply, user=user,
+            detail=f"{label}：{commitment.sentence[:80]}" + (f"（{commitment.note}）" if commitment.note else ""))
+    return commitment
+
+
+@transaction.atomic
+def person_merge(*, name: str, body: str, congress: str, into_congress: str, user=None) -> PersonMerge:
+    """Record an admin's decision that `name` in `congress` is the same person as `name` in `into_congress`."""
+    if congress == into_congress or not (name and congress and into_congress):
+        raise ValueError("a merge needs a name and two different places")
+    merge, created = PersonMerge.objects.get_or_create(
+        name=name, body=body, congress=congress, into_congress=into_congress, defaults={"decided_by": user})
+    if created:
+        _record(AuditEvent.Action.PEOPLE_MERGED, reply=None, user=user,
+                detail=f"{name}：{congress}的{dict(PersonMerge._meta.get_field('body').choices)[body]}并入{into_congress}")
+    return merge
 
 
 def _sync_citations(reply: Reply) -> None:
@@ -352,7 +416,9 @@ def _apply_fields(reply: Reply, prepared: PreparedDocument) -> None:
     reply.cc = list(fields.cc)
     reply.index_number = fields.index_number
     reply.subject_category = fields.subject_category
-    reply.handling_category = getattr(fields, "handling_category", "")
+    reply.handling_category = fields.handling_category
+    reply.handling_role = fields.handling_role
+    reply.satisfaction = fields.satisfaction
     reply.field_confidence = dict(getattr(fields, "field_confidence", {}))
     reply.genre = fields.genre
     reply.date = fields.date
@@ -393,7 +459,7 @@ def topic_sync_vocabulary() -> None:
 EXTRACTED_FIELDS = (
     "title", "kind", "doc_number", "doc_issuer", "doc_year", "doc_serial", "doc_number_key", "session",
     "proposal_number", "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-    "subject_category", "handling_category", "genre", "date", "year", "body",
+    "subject_category", "handling_category", "handling_role", "satisfaction", "genre", "date", "year", "body",
 )
 # What a version carries: swapped between a reply and its new version when the version is published.
 VERSION_FIELDS = (*EXTRACTED_FIELDS, "quality_flags", "repair_notes", "corrected_fields", "field_confidence")
@@ -412,6 +478,8 @@ def _publish_version(version: Reply, *, user=None) -> Reply:
     version.status, version.superseded_at = Reply.Status.DRAFT, timezone.now()
     reply_addressees, version_addressees = list(reply.addressees.all()), list(version.addressees.all())
     reply_topics, version_topics = list(reply.topics.all()), list(version.topics.all())
+    reply_commitments = list(reply.commitments.values_list("pk", flat=True))
+    version_commitments = list(version.commitments.values_list("pk", flat=True))
     reply_sources = list(reply.source_files.values_list("pk", flat=True))
     version_sources = list(version.source_files.values_list("pk", flat=True))
     # The doc number may not be held by two main rows at once, so the version gives it up first.
@@ -423,8 +491,11 @@ def _publish_version(version: Reply, *, user=None) -> Reply:
     version.topics.set(reply_topics)
     SourceFile.objects.filter(pk__in=reply_sources).update(reply=version)
     SourceFile.objects.filter(pk__in=version_sources).update(reply=reply)
-    _sync_citations(reply)
-    _sync_citations(version)
+    # Staff's marks stay with the text they were made on; re-derivation keeps them where a sentence is unchanged.
+    Commitment.objects.filter(pk__in=reply_commitments).update(reply=version)
+    Commitment.objects.filter(pk__in=version_commitments).update(reply=reply)
+    _sync_derived(reply)
+    _sync_derived(version)
     _record(AuditEvent.Action.VERSION_PUBLISHED, reply=reply, user=user,
             detail=f"新版本取代了此前的版本（保留为第 {version.pk} 号记录）")
     index_enqueue(reply_ids=[reply.pk, version.pk])
@@ -486,7 +557,7 @@ def reply_save(*, reply: Reply, user=None, addressees: list[tuple[str, str]] | N
     if reply.status == Reply.Status.PUBLISHED and (reply.published_at is None or previous_status != reply.status):
         reply.published_at = timezone.now()
     reply.save()
-    _sync_citations(reply)
+    _sync_derived(reply)
     labels = "、".join(_field_label(name) for name in corrected)
     _record(AuditEvent.Action.EDITED, reply=reply, user=user, detail=f"修改了：{labels}" if corrected else "")
     if previous_status is not None and previous_status != reply.status:
@@ -534,7 +605,7 @@ def reply_reextract(*, reply: Reply, changes: list[FieldChange]) -> Reply:
         if change.name not in reply.corrected_fields:
             setattr(reply, change.name, change.after)
     reply.save()
-    _sync_citations(reply)
+    _sync_derived(reply)
     names = "、".join(_field_label(change.name) for change in changes)
     _record(AuditEvent.Action.EDITED, reply=reply, detail=f"重新抽取：{names}")
     index_enqueue(reply_ids=[reply.pk])

@@ -27,6 +27,16 @@ urlpatterns = [
     path("replies/<int:year>/<text:issuer>/<text:serial>/", views.reply_by_doc_number_parts_redirect,
          name="reply_by_doc_number_parts"),
     path("replies/<text:doc_number>/", views.reply_by_doc_number_redirect, name="reply_by_doc_number"),
+    # Every reply to one proposal: /proposals/常州市16-5/npc/99/ (session key, npc or cppcc, number without zeros).
+    path("proposals/<text:session>/<slug:kind>/<text:number>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<text:session>/<slug:kind>/<text:number>/feed/", feeds.ProposalFeed(), name="proposal_feed"),
+    # A delegate's or member's page within one congress: /people/常州市/npc/朱红/.
+    path("people/<text:congress>/<slug:kind>/<text:name>/", views.person_detail, name="person_detail"),
+    # 承诺跟踪: staff's tracker (the public's read-only list when PUBLIC_COMMITMENTS is on).
+    path("commitments/", views.commitment_tracker, name="commitment_list"),
+    path("commitments/feed/", feeds.CommitmentFeed(), name="commitment_feed"),
+    path("commitments/export.xlsx", views.commitments_export_xlsx, name="commitments_export_xlsx"),
+    path("commitments/<int:pk>/mark/", views.commitment_mark_view, name="commitment_mark"),
     path("topics/<slug:topic_slug>/", views.reply_browse, name="topic_detail"),
     path("topics/<slug:topic_slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("signers/<text:signer>/feed/", feeds.SignerFeed(), name="signer_feed"),

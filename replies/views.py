@@ -26,10 +26,11 @@ from replies.exports import (
     archive_jsonl_lines,
     replies_csv,
     replies_xlsx,
+    commitments_xlsx,
     search_results_json,
 )
 from replies.health import archive_health
-from replies.models import CitedDocument, Reply, SourceFile, Topic, UploadBatch
+from replies.models import CitedDocument, Commitment, Reply, SourceFile, Topic, UploadBatch
 from replies.outline import outline_text
 from replies.reading import download_filename, numbered_matches, page_description
 from replies.review import (
@@ -47,25 +48,35 @@ from replies.review import (
 )
 from replies.selectors import (
     BROWSE_FILTERS,
+    COMMITMENT_STATUS_FILTERS,
     archive_overview,
     archive_statistics,
     browse_facet,
     cited_document_get,
     cited_document_list,
     cited_document_replies,
+    commitment_list,
+    commitment_organs,
     filter_label,
+    person_get,
+    person_links,
+    proposal_get,
+    proposal_url,
     reply_by_doc_number,
     reply_by_doc_number_parts,
     reply_citations,
+    reply_commitments,
     reply_get,
     reply_in_order,
     reply_list,
+    reply_proposal_key,
     reply_public_list,
     reply_versions,
 )
 from replies.services import (
     INGEST_STATUS_LABELS,
     UploadResult,
+    commitment_mark,
     reply_publish,
     reply_save,
     reply_unpublish,
@@ -153,8 +164,32 @@ def reply_detail(request, pk: int):
         "citations": reply_citations(user=request.user, reply=reply),
         "show_internal": request.user.is_staff,
         "versions": reply_versions(user=request.user, reply=reply),
+        "proposal_url": proposal_url(key) if (key := reply_proposal_key(reply)) else "",
+        "commitments": reply_commitments(user=request.user, reply=reply),
     }
     return render(request, "replies/reply_detail.html", context)
+
+
+@require_safe
+def proposal_detail(request, session: str, kind: str, number: str):
+    """/proposals/常州市16-5/npc/99/: every reply to one proposal, the lead unit's first."""
+    try:
+        proposal = proposal_get(user=request.user, session=session, body=kind, number=number)
+    except Reply.DoesNotExist:
+        raise Http404("没有这件建议或提案的答复，或答复尚未发布。") from None
+    context = {"proposal": proposal, "people": person_links(proposal.addressees, proposal.key),
+               "show_internal": request.user.is_staff}
+    return render(request, "replies/proposal_detail.html", context)
+
+
+@require_safe
+def person_detail(request, congress: str, kind: str, name: str):
+    """/people/常州市/npc/朱红/: a delegate's or member's proposals in one congress, and the replies."""
+    try:
+        person = person_get(user=request.user, congress=congress, body=kind, name=name)
+    except Reply.DoesNotExist:
+        raise Http404("没有这位代表或委员的已发布答复。") from None
+    return render(request, "replies/person_detail.html", {"person": person})
 
 
 @require_safe
@@ -440,3 +475,55 @@ def review_upload_batch(request, pk: int):
 def feeds_help(request):
     """What the Atom links are and how to subscribe (feeds themselves are styled by static/feeds/atom.xsl)."""
     return render(request, "replies/feeds_help.html")
+
+
+# --- 承诺跟踪: what replies promised, and whether it was done ---------------------------------------------------
+
+COMMITMENTS_PER_PAGE = 50
+
+
+def _commitments_allowed(request) -> bool:
+    return request.user.is_staff or settings.PUBLIC_COMMITMENTS
+
+
+@require_safe
+def commitment_tracker(request):
+    """Staff: every commitment by organ, deadline and status, to mark done or open. The public: those of
+    published replies, read-only, when PUBLIC_COMMITMENTS is on; otherwise there is no such page."""
+    if not _commitments_allowed(request):
+        raise Http404("没有这个页面。")
+    organ, status = request.GET.get("organ", ""), request.GET.get("status", "")
+    commitments = commitment_list(user=request.user, organ=organ, status=status)
+    page = Paginator(commitments, COMMITMENTS_PER_PAGE, orphans=3).get_page(request.GET.get("page"))
+    return render(request, "replies/commitment_list.html", {
+        "page": page, "organ": organ, "status": status, "organs": commitment_organs(user=request.user),
+        "statuses": COMMITMENT_STATUS_FILTERS, "can_mark": request.user.has_perm(CAN_CHANGE),
+        "query": urlencode({name: value for name, value in (("organ", organ), ("status", status)) if value}),
+    })
+
+
+@staff_member_required
+@require_http_methods(["POST"])
+def commitment_mark_view(request, pk: int):
+    if not request.user.has_perm(CAN_CHANGE):
+        raise PermissionDenied
+    commitment = get_object_or_404(commitment_list(user=request.user), pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Commitment.Status.values:
+        raise BadRequest("状态应为 open 或 done。")
+    commitment_mark(commitment=commitment, status=status, note=request.POST.get("note", "")[:2000], user=request.user)
+    messages.success(request, f"已标记为“{Commitment.Status(status).label}”。")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/commitments/") and "//" not in back else reverse("replies:commitment_list"))
+
+
+@require_safe
+def commitments_export_xlsx(request):
+    if not _commitments_allowed(request):
+        raise Http404("没有这个页面。")
+    commitments = list(commitment_list(user=request.user, organ=request.GET.get("organ", ""),
+                                       status=request.GET.get("status", ""))[:EXPORT_CAP])
+    response = HttpResponse(commitments_xlsx(commitments, absolute_url=request.build_absolute_uri),
+                            content_type=XLSX_CONTENT_TYPE)
+    return _attachment(response, f"承诺跟踪-{timezone.localdate():%Y%m%d}.xlsx", total=len(commitments),
+                       count=len(commitments))

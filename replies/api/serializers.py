@@ -1,6 +1,12 @@
 from rest_framework import serializers
 
 from replies.models import Addressee, Reply
+from replies.selectors import Person, Proposal, proposal_url, reply_proposal_key
+from replies.ingest.sessions import ProposalKey
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request else path
 
 
 class AddresseeSerializer(serializers.ModelSerializer):
@@ -15,13 +21,14 @@ class ReplySerializer(serializers.ModelSerializer):
     topics = serializers.SerializerMethodField()
     source_sha256 = serializers.SerializerMethodField()
     source_filename = serializers.SerializerMethodField()
+    proposal_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Reply
         fields = [
             "id", "url", "doc_number", "title", "kind", "session", "proposal_number", "addressees",
             "proposal_title", "issuing_organ", "signer", "handler", "phone", "cc", "index_number",
-            "subject_category", "handling_category", "genre", "date", "year", "topics", "status", "source_sha256",
+            "subject_category", "handling_category", "handling_role", "satisfaction", "proposal_url", "genre", "date", "year", "topics", "status", "source_sha256",
             "source_filename", "field_confidence",
         ]
 
@@ -29,6 +36,10 @@ class ReplySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = reply.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+    def get_proposal_url(self, reply: Reply) -> str | None:
+        key = reply_proposal_key(reply)
+        return absolute(self.context.get("request"), proposal_url(key)) if key else None
 
     def get_topics(self, reply: Reply) -> list[str]:
         return [topic.name for topic in reply.topics.all()]
@@ -60,3 +71,58 @@ class SearchHitSerializer(serializers.Serializer):
         request = self.context.get("request")
         url = hit.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
+
+
+class ProposalSummarySerializer(serializers.Serializer):
+    """One row of proposal_list: a proposal with visible replies."""
+
+    url = serializers.SerializerMethodField()
+    session = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    number = serializers.SerializerMethodField()
+    proposal_title = serializers.CharField()
+    replies = serializers.IntegerField()
+
+    def _key(self, row) -> ProposalKey:
+        session, body, number = row["proposal_group"].split("/")
+        return ProposalKey(session=session, body=body, number=number)
+
+    def get_url(self, row) -> str:
+        return absolute(self.context.get("request"), proposal_url(self._key(row)))
+
+    def get_session(self, row) -> str:
+        return self._key(row).session
+
+    def get_body(self, row) -> str:
+        return self._key(row).body
+
+    def get_number(self, row) -> str:
+        return self._key(row).number
+
+
+class ProposalSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    session_key = serializers.CharField(source="key.session")
+    body = serializers.CharField(source="key.body")
+    number = serializers.CharField(source="key.number")
+    session = serializers.CharField()
+    title = serializers.CharField()
+    addressees = serializers.ListField(child=serializers.CharField())
+    replies = ReplySerializer(many=True)
+
+    def get_url(self, proposal: Proposal) -> str:
+        return absolute(self.context.get("request"), proposal.get_absolute_url())
+
+
+class PersonSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    congress = serializers.CharField()
+    body = serializers.CharField()
+    merged_from = serializers.ListField(child=serializers.CharField())
+    topics = serializers.ListField(child=serializers.CharField())
+    categories = serializers.DictField(child=serializers.IntegerField())
+    proposals = ProposalSerializer(many=True)
+
+    def get_url(self, person: Person) -> str:
+        return absolute(self.context.get("request"), person.get_absolute_url())

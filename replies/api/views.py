@@ -3,8 +3,20 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from replies.api.pagination import ReplyPagination
-from replies.api.serializers import ReplyDetailSerializer, ReplySerializer, SearchHitSerializer
-from replies.selectors import reply_visible
+from django.http import Http404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from replies.api.serializers import (
+    PersonSerializer,
+    ProposalSerializer,
+    ProposalSummarySerializer,
+    ReplyDetailSerializer,
+    ReplySerializer,
+    SearchHitSerializer,
+)
+from replies.models import Reply
+from replies.selectors import person_get, proposal_get, proposal_list, reply_visible
 from search.forms import SearchForm
 from search.selectors import SearchParams, labelled_facets, reply_search
 
@@ -43,3 +55,30 @@ class SearchAPI(ListAPIView):
         }
         response.data["suggestion"] = self.results.suggestion
         return response
+
+
+class ProposalListAPI(ListAPIView):
+    """Every proposal with replies the client may see: its address, how many replies, its title."""
+
+    serializer_class = ProposalSummarySerializer
+
+    def get_queryset(self):
+        return proposal_list(user=self.request.user)
+
+
+class ProposalDetailAPI(APIView):
+    def get(self, request, session: str, kind: str, number: str):
+        try:
+            proposal = proposal_get(user=request.user, session=session, body=kind, number=number)
+        except Reply.DoesNotExist:
+            raise Http404 from None
+        return Response(ProposalSerializer(proposal, context={"request": request}).data)
+
+
+class PersonDetailAPI(APIView):
+    def get(self, request, congress: str, kind: str, name: str):
+        try:
+            person = person_get(user=request.user, congress=congress, body=kind, name=name)
+        except Reply.DoesNotExist:
+            raise Http404 from None
+        return Response(PersonSerializer(person, context={"request": request}).data)

@@ -87,6 +87,9 @@ class ReplyFields:
     date: datetime.date | None = None
     year: int | None = None
     body: str = ""
+    handling_category: str = ""  # A, B or C (办理类别/办复类别), where the reply prints it
+    handling_role: str = ""  # 主办, 会办 or 协办: the replying unit's part in handling the proposal, where printed
+    satisfaction: str = ""  # 满意, 基本满意 or 不满意: the delegate's or member's verdict, where the page prints it
     # field name → confidence in [0, 1] for the fields above except body, year and the
     # metadata-table ones (index_number, subject_category, genre).
     field_confidence: dict[str, float] = field(default_factory=dict)
@@ -912,6 +915,74 @@ def _extract_body(layout: Layout) -> str:
     return "\n\n".join(line.printed for line in lines if line.printed)
 
 
+# --- handling category and role ----------------------------------------------------------
+
+HANDLING_CATEGORIES = ("A", "B", "C")
+HANDLING_ROLES = ("主办", "会办", "协办")
+_CATEGORY_RES = (
+    # 办复类别：B类 / 办理类别:A / 类 别:B / 类别：A
+    re.compile(r"(?:办复|办理|答复|办结)?类\s*别\s*[:：]?\s*(?P<c>[ABC])(?![A-Za-z])"),
+    # 平交复函[2017]19号B类 / 湘交建议复〔2017〕98号    A类 / 华建复〔2017〕5号(B类)
+    re.compile(r"号\s*[（(]?\s*(?P<c>[ABC])\s*类"),
+)
+# "…办理情况的答复(B)": a letter in brackets closing the title.
+_TITLE_CATEGORY_RE = re.compile(r"[（(](?P<c>[ABC])类?[）)]\s*$")
+_ROLE_STATED_RE = re.compile(
+    r"(?:现将?|现就|作为|我[局厅委办部院处室中心]*(?:为|是)|本单位(?:为|是))(?P<role>主办|会办|协办)(?:单位)?"
+    r"|(?P<role2>主办|会办|协办)(?:单位)?意见"
+)
+_CO_HANDLERS_RE = re.compile(r"会同[^。；\n]{1,40}?(?:等)?(?:会办|协办)单位")
+
+
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+_SATISFACTION_RES = (
+    # A labelled verdict: "反馈意见\n满意", "代表满意度：基本满意", "测评意见:不满意".
+    re.compile(r"(?:反馈意见|满意度|满意程度|测评意见|测评结果|评价意见|代表意见|委员意见)\s*[:：]?\s*"
+               r"(?P<s>基本满意|不满意|满意)(?![的程度])"),
+    # Told in prose: "该代表…对答复表示满意", "委员对办理工作表示基本满意".
+    re.compile(r"(?:代表|委员)[^。？?\n]{0,20}?表示(?P<s>基本满意|不满意|满意)"),
+)
+
+
+def read_satisfaction(text: str) -> str:
+    """满意, 基本满意 or 不满意 where the page records the proposer's verdict; "" when it does not (a question such
+    as "是否满意" or "如不满意，请…" is no verdict)."""
+    for pattern in _SATISFACTION_RES:
+        m = pattern.search(text)
+        if m:
+            return m["s"]
+    return ""
+
+
+def read_handling_category(text: str, title: str = "") -> str:
+    """A, B or C where the reply prints its 办理类别; "" when it does not."""
+    for pattern in _CATEGORY_RES:
+        m = pattern.search(text)
+        if m:
+            return m["c"]
+    for line in (title, *text.split("\n")[:6]):
+        m = _TITLE_CATEGORY_RE.search(line.strip())
+        if m:
+            return m["c"]
+    return ""
+
+
+def read_handling_role(text: str, *, organ: str = "") -> str:
+    """主办, 会办 or 协办 where the reply says which part its unit takes; "" when it does not."""
+    m = _ROLE_STATED_RE.search(text)
+    if m:
+        return m["role"] or m["role2"]
+    if _CO_HANDLERS_RE.search(text):
+        return "主办"  # "会同省财政厅等协办单位…": the unit that leads the co-handlers
+    organ = re.sub(r"\s+", "", organ)
+    if organ:
+        for role in HANDLING_ROLES:
+            labelled = re.search(rf"{role}单位\s*[:：]\s*(?P<units>[^\n]{{1,60}})", text)
+            if labelled and organ in re.sub(r"\s+", "", labelled["units"]):
+                return role
+    return ""
+
+
 # --- entry point -----------------------------------------------------------------------
 
 def extract_fields(text: str) -> ReplyFields:
@@ -994,5 +1065,8 @@ def extract_fields(text: str) -> ReplyFields:
         date=date,
         year=date.year if date else (doc_number.year if doc_number else None),
         body=_extract_body(layout),
+        handling_category=read_handling_category(text, title) if is_reply else "",
+        handling_role=read_handling_role(text, organ=issuing_organ) if is_reply else "",
+        satisfaction=read_satisfaction(text) if is_reply else "",
         field_confidence={name: round(value, 2) for name, value in confidence.items()},
     )
