@@ -13,7 +13,7 @@ def seed_path(prefix: str) -> Path:
 @pytest.fixture
 def search_index():
     """An empty search index on disk for this test."""
-    from search.indexing import search_backend
+    from search.backends import search_backend
 
     backend = search_backend()
     backend.clear()

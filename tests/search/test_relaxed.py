@@ -1,6 +1,7 @@
 """Relaxed matching ("minimum should match"), questions and the unquoted suggestion for a rare phrase."""
 import pytest
 
+from search.backends.whoosh.queries import WHOOSH_QUERIES
 from search.query import QueryCompiler, parse_query, should_match
 from search.selectors import SearchParams, reply_search
 from search.synonyms import forget_synonyms
@@ -48,7 +49,7 @@ def test_a_quoted_phrase_and_a_plus_word_stay_strict(ingest):
     assert search('"公交 线路 学校"')[0].count() == 0
     results, hits = search("公交 线路 +学校")
     assert [hit.missing_words for hit in hits] == [[]] and results.supplement == []
-    assert QueryCompiler().relaxed(parse_query('"公交线路" "学校"')) is None
+    assert QueryCompiler(WHOOSH_QUERIES).relaxed(parse_query('"公交线路" "学校"')) is None
 
 
 def test_relaxed_hits_keep_drafts_hidden(ingest):
