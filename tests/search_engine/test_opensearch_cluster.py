@@ -2,10 +2,11 @@
 segmented by jieba in Python and indexed with a whitespace analyzer, so the engine sees exactly
 Python's tokens; search goes on with the same results when either node stops."""
 import logging
-import shutil
 
 import jieba
 import pytest
+
+from tests.conftest import OPENSEARCH_TEST_JAVA_OPTS, require_opensearch_tools
 
 pytestmark = pytest.mark.opensearch
 
@@ -21,8 +22,6 @@ TEXTS = {
     "f": "关于延长中小学课后服务时间的建议答复",
     "g": "家政服务进社区与课后托管的提案答复",
 }
-# Small heaps and the C1 compiler only: the nodes come up about twice as fast on 2 shared cores.
-TEST_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 
 def tokens(text: str) -> list[str]:
@@ -31,15 +30,11 @@ def tokens(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(f"{' and '.join(missing)} not found on PATH: the OpenSearch tests start real nodes "
-                    f"with Java 17 and Maven (Debian: apt-get install openjdk-17-jdk-headless maven).",
-                    pytrace=False)
+    require_opensearch_tools()
     from scripts.opensearch_cluster import EngineUnavailable, start_cluster
 
     try:
-        cluster = start_cluster(2, tmp_path_factory.mktemp("opensearch"), java_opts=TEST_JAVA_OPTS)
+        cluster = start_cluster(2, tmp_path_factory.mktemp("opensearch"), java_opts=OPENSEARCH_TEST_JAVA_OPTS)
     except EngineUnavailable as error:
         pytest.fail(f"the OpenSearch test cluster did not start: {error}", pytrace=False)
     yield cluster
