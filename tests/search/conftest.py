@@ -65,12 +65,12 @@ def _archive(django_db_blocker, media_root, *, with_corpus: bool):
 
 
 @pytest.fixture(scope="module")
-def relevance_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+def relevance_archive(search_engine, django_db_setup, django_db_blocker, tmp_path_factory):
     with _archive(django_db_blocker, tmp_path_factory.mktemp("media"), with_corpus=True) as archive:
         yield archive
 
 
 @pytest.fixture(scope="module")
-def seed_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+def seed_archive(search_engine, django_db_setup, django_db_blocker, tmp_path_factory):
     with _archive(django_db_blocker, tmp_path_factory.mktemp("media"), with_corpus=False) as archive:
         yield archive

@@ -7,6 +7,8 @@ from search.selectors import SearchParams, reply_search
 from search.synonyms import forget_synonyms
 from tests.search.archive_texts import ingest_replies
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 @pytest.fixture(autouse=True)
 def fresh_synonyms():

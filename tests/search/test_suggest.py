@@ -15,6 +15,8 @@ from search.query import parse_query
 from search.selectors import SearchParams, reply_search
 from search.suggest import SearchBudgetExhausted, Suggester
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 SUGGESTION_LINK = re.compile(r'您是不是要找：<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
 
 
