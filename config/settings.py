@@ -233,5 +233,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pdfminer warns about every oddity of a damaged PDF; a refusal already says what went wrong.
-    "loggers": {"jieba": {"level": "WARNING"}, "pdfminer": {"level": "ERROR"}},
+    # opensearch-py logs every request at INFO; failures still show as warnings.
+    "loggers": {"jieba": {"level": "WARNING"}, "pdfminer": {"level": "ERROR"}, "opensearch": {"level": "WARNING"}},
 }
