@@ -154,3 +154,57 @@ def test_search_answers_the_same_while_either_node_is_down(cluster, client, inde
     assert (state["status"], state["number_of_nodes"]) == ("green", 2)
     assert search(client, term_query()) == before["term"]
     assert client.count(index=INDEX)["count"] == len(TEXTS)
+
+
+@pytest.fixture
+def archive_on_cluster(cluster, settings):
+    """The archive's OpenSearch backend on this two-node cluster, behind an alias of its own."""
+    settings.SEARCH_BACKEND = "opensearch"
+    settings.OPENSEARCH_URL = cluster.urls
+    settings.OPENSEARCH_INDEX = "replies-archive"
+    return cluster
+
+
+def test_the_archive_searches_through_a_node_s_loss_and_applies_the_writes_queued_meanwhile(
+        archive_on_cluster, client, seeds, django_capture_on_commit_callbacks):
+    from replies.models import Reply
+    from search.backends import search_backend
+    from search.indexing import index_drain, index_drift, index_enqueue
+    from search.models import PendingIndexUpdate
+    from search.selectors import SearchParams, reply_search
+
+    cluster = archive_on_cluster
+    health(client, wait_for_status="green", timeout="60s")
+
+    def found(q: str) -> list[int]:
+        results = reply_search(params=SearchParams(q=q), include_drafts=True)
+        return [hit.reply_id for hit in results[0:results.count()]]
+
+    def change_title(reply, title: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            Reply.objects.filter(pk=reply.pk).update(title=title)
+            index_enqueue(reply_ids=[reply.pk])
+
+    before = {q: found(q) for q in ("石墨烯", "产业链", "智能制造")}
+    assert all(before.values())
+
+    follower = node_index(cluster, client, manager=False)
+    cluster.stop_node(follower)
+    assert {q: found(q) for q in before} == before
+    change_title(seeds["001"], "从节点停机时改过的标题")  # yellow: the survivor holds the primary, writes go on
+    assert not PendingIndexUpdate.objects.exists()
+    cluster.start_node(follower)
+
+    manager = node_index(cluster, client, manager=True)
+    cluster.stop_node(manager)
+    assert {q: found(q) for q in before} == before  # the survivor answers from its copy
+    change_title(seeds["002"], "主节点停机时改过的标题")  # no elected manager: the write waits in the queue
+    queued = PendingIndexUpdate.objects.get()
+    assert queued.reply_id == seeds["002"].pk and queued.attempts == 1
+    cluster.start_node(manager)
+    health(client, wait_for_status="green", timeout="60s")
+
+    assert index_drain() == 1 and not PendingIndexUpdate.objects.exists()
+    assert found("主节点停机时改过的标题") == [seeds["002"].pk]
+    assert found("从节点停机时改过的标题") == [seeds["001"].pk]
+    assert index_drift().in_step and search_backend().doc_count() == 5

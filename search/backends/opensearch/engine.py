@@ -31,6 +31,9 @@ from search.backends.opensearch.queries import OPENSEARCH_QUERIES
 logger = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 30
+# How long a write waits for the cluster (an elected manager, its shard) before it fails and stays queued in
+# search.indexing's queue for the next drain.
+WRITE_TIMEOUT = {"timeout": "10s", "request_timeout": REQUEST_TIMEOUT}
 BULK_CHUNK = 500
 REPLICAS = "0-1"
 # Every value of a facet is counted (as Whoosh does); bounded well below OpenSearch's search.max_buckets.
@@ -143,13 +146,14 @@ class OpenSearchBackend(SearchBackend):
                    for obj in iterable]
         if actions:
             self.ensure_index()
-            helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, max_retries=3)
+            helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, max_retries=3, **WRITE_TIMEOUT)
 
     def remove_many(self, reply_ids: list[int]) -> None:
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(reply_id)} for reply_id in reply_ids]
         if actions:
             self.ensure_index()
-            helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, ignore_status=(404,))
+            helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, ignore_status=(404,),
+                         **WRITE_TIMEOUT)
 
     def clear(self, models=None, commit=True) -> None:
         """Empty the live index in place, every document deleted (by id: _delete_by_query needs the reindex
