@@ -9,21 +9,29 @@ export HOST PORT
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/replies_archive
 # SECRET_KEY from the environment, else the one `make` keeps in var/secret_key.
 WITH_SECRET = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
+# The search backend (docs/scale.md): SEARCH_BACKEND=whoosh (the default) or opensearch. With opensearch and no
+# OPENSEARCH_URL, `make run` starts a node in var/opensearch, or finds the one already running there.
+OPENSEARCH_RUN_URL := var/opensearch-url
+WITH_SEARCH = OPENSEARCH_URL="$${OPENSEARCH_URL:-$$(cat $(OPENSEARCH_RUN_URL) 2>/dev/null)}"
 
 .PHONY: run test setup
 
 run: setup
+	@if [ "$${SEARCH_BACKEND:-whoosh}" = opensearch ] && [ -z "$${OPENSEARCH_URL:-}" ]; then \
+	  url=$$($(PYTHON) scripts/opensearch_cluster.py start --data var/opensearch) && \
+	  echo "$$url" > $(OPENSEARCH_RUN_URL) && echo "OpenSearch answers at $$url (stop it: $(PYTHON) scripts/opensearch_cluster.py stop)."; \
+	fi
 	$(WITH_SECRET) $(PY) manage.py migrate --noinput
 	$(WITH_SECRET) $(PY) manage.py createcachetable
 	$(WITH_SECRET) $(PY) manage.py collectstatic --noinput -v 0
-	$(WITH_SECRET) $(PY) manage.py ingest_replies fixtures/seeds
-	$(WITH_SECRET) $(PY) manage.py ensure_search_index
+	$(WITH_SECRET) $(WITH_SEARCH) $(PY) manage.py ingest_replies fixtures/seeds
+	$(WITH_SECRET) $(WITH_SEARCH) $(PY) manage.py ensure_search_index
 	@echo ""
 	@echo "The archive is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)."
 	@echo "For an admin login (upload, review, publish) run in another terminal:"
 	@echo "    SECRET_KEY=\$$(cat var/secret_key) $(PY) manage.py createsuperuser"
 	@echo "then sign in at http://$(HOST):$(PORT)/admin/"
-	$(WITH_SECRET) exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+	$(WITH_SECRET) $(WITH_SEARCH) exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 test: setup
 	$(WITH_SECRET) $(VENV)/bin/pytest

@@ -220,11 +220,9 @@ def baseline_search(query: str) -> int:
 
 def our_phases(query: str, *, repeat: int = 3) -> dict:
     """Median seconds of each step of one search, done as search.selectors does them."""
-    from whoosh import query as wq
-
-    from search.backend import SearchRequest
-    from search.indexing import search_backend
-    from search.query import QueryCompiler, parse_query
+    from search.backends import search_backend
+    from search.backends.base import SearchQuery
+    from search.query import parse_query
     from search.selectors import FACET_FIELDS, labelled_facets, visible_hits
 
     backend = search_backend()
@@ -241,10 +239,10 @@ def our_phases(query: str, *, repeat: int = 3) -> dict:
 
     for _ in range(repeat):
         parsed = timed("parse", parse_query, query)
-        compiled = wq.Every() if parsed.is_empty else timed("compile", QueryCompiler().compile, parsed)
-        # One Whoosh search gives the page, the count and the facets (without facets, len() runs it again).
-        request = SearchRequest(query=compiled, filters={"status": "published"}, sort="relevance", offset=0, limit=10,
-                                facets=FACET_FIELDS)
+        request = SearchQuery(parsed=parsed, filters={"status": "published"}, sort="relevance", offset=0, limit=10,
+                              facets=FACET_FIELDS)
+        timed("compile", backend.compile, request)
+        # One search gives the page, the count and the facets (it compiles the query again).
         response = timed("whoosh_search_with_facets", backend.execute, request)
         timed("snippets", page_hits, response, parsed.highlight_terms())
         timed("facet_labels", labelled_facets, response.facets)
@@ -321,7 +319,8 @@ def profile_index(args) -> dict:
     field values), each field's analysis, and the rest (Whoosh's writing and commit); then a profile of
     the same on as many other replies."""
     _setup_django()
-    from search.indexing import reply_search_index, search_backend
+    from search.backends import search_backend
+    from search.indexing import reply_search_index
 
     index, backend = reply_search_index(), search_backend()
     backend.setup()

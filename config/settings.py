@@ -126,10 +126,18 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
+# The search engine (search/backends/): "whoosh", embedded, its index in SEARCH_INDEX_DIR; or "opensearch", a
+# cluster whose nodes OPENSEARCH_URL names (comma-separated), the index behind the alias OPENSEARCH_INDEX.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh").strip().lower()
+if SEARCH_BACKEND not in ("whoosh", "opensearch"):
+    raise ImproperlyConfigured(f"SEARCH_BACKEND must be whoosh or opensearch; got {SEARCH_BACKEND!r}")
+OPENSEARCH_URL = env_list("OPENSEARCH_URL", ["http://127.0.0.1:9200"])
+OPENSEARCH_INDEX = env_str("OPENSEARCH_INDEX", "replies")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "index")))
+# haystack keeps the index definition (search/search_indexes.py) and, for Whoosh, the backend's connection.
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.JiebaWhooshEngine",
+        "ENGINE": "search.backends.whoosh.engine.JiebaWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
     }
 }
@@ -228,5 +236,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pdfminer warns about every oddity of a damaged PDF; a refusal already says what went wrong.
-    "loggers": {"jieba": {"level": "WARNING"}, "pdfminer": {"level": "ERROR"}},
+    # opensearch-py logs every request at INFO; failures still show as warnings.
+    "loggers": {"jieba": {"level": "WARNING"}, "pdfminer": {"level": "ERROR"}, "opensearch": {"level": "WARNING"}},
 }

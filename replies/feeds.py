@@ -28,7 +28,7 @@ from django.conf import settings
 from replies.models import Commitment, Reply, Topic
 from replies.selectors import Proposal, commitment_list, proposal_get, reply_in_order, reply_public_list, signer_has_replies
 from search.forms import search_params_from_query
-from search.selectors import SearchParams, reply_search
+from search.selectors import SearchParams, reply_search_ids
 
 FEED_SIZE = 30
 FEED_STYLESHEET = "feeds/atom.xsl"
@@ -214,8 +214,8 @@ class SearchFeed(ReplyFeed):
         return reverse("replies:search_feed") + (f"?{search.query_string}" if search.query_string else "")
 
     def items(self, search: FeedSearch) -> list[Reply]:
-        results = reply_search(params=search.params, include_drafts=False, page_size=FEED_SIZE)
-        return reply_in_order(user=AnonymousUser(), ids=[hit.reply_id for hit in results[:FEED_SIZE]])
+        ids, _ = reply_search_ids(params=search.params, include_drafts=False, limit=FEED_SIZE)
+        return reply_in_order(user=AnonymousUser(), ids=ids)
 
 
 class CommitmentFeed(Feed):

@@ -1,4 +1,5 @@
-"""What /healthz reports: can the archive read its database and its search index?
+"""What /healthz reports: can the archive read its database and its search index? Staff also see which search
+backend is in use and, for OpenSearch, the cluster's health (search.backends.base.SearchBackend.health).
 
 Anyone may ask, so the public answer holds only what the public may know: the status, and how many replies
 are published. Counts that include drafts (all rows, index documents, queued updates) are for staff.
@@ -10,7 +11,7 @@ from django.db import DatabaseError, connection
 
 from replies.models import Reply
 from replies.selectors import reply_visible
-from search.indexing import search_backend
+from search.backends import search_backend
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -56,8 +57,8 @@ def _database_health() -> dict:
 def _index_health() -> dict:
     try:
         backend = search_backend()
-        return {"ok": True, "documents": backend.doc_count(), "schema_current": backend.schema_is_current(),
-                "in_step": True}
+        return {"ok": True, **backend.health(), "documents": backend.doc_count(),
+                "schema_current": backend.schema_is_current(), "in_step": True}
     except Exception as error:  # any failure to open the index is what this endpoint reports
         logger.error("health check: search index unavailable: %r", error)
         return {"ok": False, "error": "检索索引无法打开"}

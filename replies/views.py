@@ -85,7 +85,7 @@ from replies.services import (
 )
 from search.forms import FilterForm, search_params_from_query
 from search.query import parse_query
-from search.selectors import reply_related, reply_search
+from search.selectors import reply_related, reply_search_ids
 
 logger = logging.getLogger(__name__)
 REPLIES_PER_PAGE = 20
@@ -246,10 +246,8 @@ def statistics(request):
 def _export_search(request):
     """The replies of the search in the query string, in its order, at most EXPORT_CAP, and how many it found."""
     params = search_params_from_query(request.GET)
-    results = reply_search(params=params, include_drafts=request.user.is_staff, page_size=EXPORT_CAP)
-    hits = results[:EXPORT_CAP]
-    replies = reply_in_order(user=request.user, ids=[hit.reply_id for hit in hits])
-    return params, replies, results.count()
+    ids, total = reply_search_ids(params=params, include_drafts=request.user.is_staff, limit=EXPORT_CAP)
+    return params, reply_in_order(user=request.user, ids=ids), total
 
 
 def _attachment(response: HttpResponse, filename: str, *, total: int, count: int) -> HttpResponse:

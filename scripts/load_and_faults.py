@@ -336,7 +336,7 @@ from collections import Counter
 from pathlib import Path
 from django.conf import settings
 from replies.models import Reply, SourceFile
-from search.indexing import search_backend
+from search.backends import search_backend
 from search.models import PendingIndexUpdate
 media = Path(settings.MEDIA_ROOT)
 keys = Counter(Reply.objects.main_versions().exclude(doc_number_key="").values_list("doc_number_key", flat=True))
@@ -837,7 +837,7 @@ SEED_000_DOC_NUMBER = "常工信复〔2021〕第22号"
 SEED_002_DOC_NUMBER = "常工信复〔2021〕第35号"
 # Holds Whoosh's own write lock until killed, as a long rebuild or a stuck writer would.
 HOLD_WRITE_LOCK = (
-    "import time\nfrom search.indexing import search_backend\nbackend = search_backend()\nbackend.setup()\n"
+    "import time\nfrom search.backends import search_backend\nbackend = search_backend()\nbackend.setup()\n"
     "writer = backend.index.writer()\nprint('held', flush=True)\ntime.sleep(600)\n"
 )
 UNPUBLISH_SEED_002 = (

@@ -1,13 +1,13 @@
-"""Chinese analysis for Whoosh: jieba words with true token positions, and CJK sub-words.
+"""Chinese analysis for every search backend: jieba words with true token positions, and CJK sub-words.
 
-jieba's own ChineseAnalyzer stores a token's character offset as its position, which breaks
-phrase queries; here a position is the token's sequence number. Words are jieba's precise
+The text is segmented here, in Python, and each backend indexes exactly these tokens (Whoosh through
+the tokenizers of search/backends/whoosh/analysis.py, OpenSearch as whitespace-separated tokens). A
+position is the token's sequence number (jieba's own ChineseAnalyzer stores a character offset,
+which breaks phrase queries). Words are jieba's precise
 mode (no overlapping search-mode pieces); the sub-word field holds overlapping character
 bigrams so that any substring of two or more characters can be found (工信 in 常工信复).
 """
 import re
-
-from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
 
 from replies.ingest.chinese import CJK_IDEOGRAPHS as CJK_CHARACTERS
 from replies.ingest.segmentation import DOMAIN_DICTIONARY, configure_jieba, jieba_tokenizer  # noqa: F401  (re-exported)
@@ -72,43 +72,3 @@ def subword_query_pieces(text: str) -> list[str]:
     if runs and runs[-1].group("cjk") and len(runs[-1].group()) > 1:
         pieces.pop()
     return pieces
-
-
-class _PieceTokenizer(Tokenizer):
-    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
-        """(text, position, start character, end character) of each token."""
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, position, start, end in self.pieces(value):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-class JiebaTokenizer(_PieceTokenizer):
-    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
-        return [(word, number, start, end) for number, (word, start, end) in enumerate(segment(value))]
-
-
-class SubwordTokenizer(_PieceTokenizer):
-    def pieces(self, value: str) -> list[tuple[str, int, int, int]]:
-        return subword_pieces(value)
-
-
-def JiebaAnalyzer() -> Composable:
-    return JiebaTokenizer() | LowercaseFilter()
-
-
-def SubwordAnalyzer() -> Composable:
-    return SubwordTokenizer()

@@ -1,4 +1,5 @@
-"""haystack field types that the jieba Whoosh backend maps to its own Whoosh fields."""
+"""The kinds of field the reply index declares (search/search_indexes.py), as haystack field types; each backend
+maps them to its own (search/backends/whoosh/engine.py, search/backends/opensearch/mapping.py)."""
 from haystack import fields
 
 

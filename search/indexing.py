@@ -15,6 +15,7 @@ from haystack import connections
 
 from replies.db_locks import advisory_lock
 from replies.models import Reply
+from search.backends import search_backend
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -26,10 +27,6 @@ REBUILD_BATCH = 500
 
 def reply_search_index():
     return connections["default"].get_unified_index().get_index(Reply)
-
-
-def search_backend():
-    return connections["default"].get_backend()
 
 
 def index_enqueue(*, reply_ids: list[int]) -> None:
@@ -91,8 +88,7 @@ def index_update_replies(*, reply_ids: list[int]) -> None:
 
 
 def index_remove_replies(*, reply_ids: list[int]) -> None:
-    backend = search_backend()
-    backend.remove_many([f"replies.reply.{reply_id}" for reply_id in reply_ids])
+    search_backend().remove_many(reply_ids)
 
 
 @dataclass(frozen=True)

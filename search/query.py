@@ -1,4 +1,4 @@
-"""The archive's query language, parsed without ever failing, and compiled to Whoosh queries.
+"""The archive's query language, parsed without ever failing, and compiled to any backend's queries.
 
 Words are ANDed; "…" is an exact phrase; -word excludes; +word is required as typed (no synonyms, never
 relaxed); A OR B; field filters such as 签发人:杨军 or signer:杨军. Anything that does not parse as syntax is
@@ -7,6 +7,10 @@ searched literally. Traditional characters are folded to simplified ones, as the
 Each word is searched with its synonyms (search/synonyms.py) as alternatives scored below it. When the
 documents holding every word are few, relaxed() gives the query for those holding most of them
 ("minimum should match"); search.selectors ranks them below.
+
+QueryCompiler holds the semantics once; it builds through a QueryBuilder, the few primitives each backend
+provides (search/backends/whoosh/queries.py, search/backends/opensearch/queries.py): a term, a phrase of
+consecutive sub-word pieces, any/all of several queries, a query excluding another, a boost.
 """
 import math
 import re
@@ -14,13 +18,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
-
-from whoosh import query as wq
+from typing import Any, Protocol
 
 from replies.ingest.extract import doc_number_key, find_doc_numbers
 from search.analysis import CJK_CHARACTERS, segment, segment_words, subword_query_pieces
 from search.keys import doc_year_serial_key, proposal_key
-from search.phrases import ConsecutivePhrase
 from search.synonyms import EXPANSION_BOOST, SynonymTable
 
 MAX_QUERY_CHARACTERS = 200
@@ -207,21 +209,49 @@ def _clause(text: str, quoted: bool, negated: bool) -> Clause | None:
     return Clause(text, negated=negated)
 
 
+Query = Any  # a backend's query object, as its QueryBuilder makes it
+
+
+class QueryBuilder(Protocol):
+    """The primitives a backend builds its queries from. Scores add up over the parts that match (as
+    Whoosh's and Lucene's boolean queries do); a boost multiplies a query's score."""
+
+    def term(self, fieldname: str, text: str, *, boost: float = 1.0) -> Query: ...
+
+    def phrase(self, fieldname: str, pieces: list[str], *, boost: float = 1.0) -> Query:
+        """Sub-word pieces (search.analysis.subword_query_pieces) at consecutive positions of a sub-word field,
+        scored as the sum of the pieces' own term scores."""
+
+    def any_of(self, queries: list[Query]) -> Query: ...
+
+    def all_of(self, queries: list[Query]) -> Query: ...
+
+    def excluding(self, query: Query, excluded: Query) -> Query: ...
+
+    def boosted(self, query: Query, boost: float) -> Query:
+        """The query with this boost (replacing its own)."""
+
+    def nothing(self) -> Query: ...
+
+    def everything(self) -> Query: ...
+
+    def same(self, a: Query, b: Query) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One word of the reader's text as searched: what was typed, the strings that count as it (the word and
-    its synonyms, to tell which words a document lacks), and its query."""
+    """One word of the reader's text as searched: what was typed, and the strings that count as it (the word
+    and its synonyms, to tell which words a document lacks)."""
 
     word: str
     forms: tuple[str, ...]
-    query: wq.Query
 
 
 @dataclass(frozen=True)
 class Relaxation:
     """The documents that hold most, not all, of the words, and which words take part."""
 
-    query: wq.Query
+    query: Query
     units: tuple[Unit, ...]
     should_match: int
 
@@ -240,81 +270,12 @@ def should_match(count: int, *, nothing_found: bool = False) -> int:
     return max(1, math.floor(count * SHOULD_MATCH_SHARE))
 
 
-class QueryCompiler:
-    """Turns a ParsedQuery into a Whoosh query over the reply index's fields."""
+class QueryWords:
+    """How the reader's text is read as words: jieba's cut with the synonym table's words kept whole, and the
+    content words that a document must hold (no question frame, no stranded character)."""
 
     def __init__(self, synonyms: SynonymTable | None = None):
         self.synonyms = synonyms or SynonymTable()
-
-    def compile(self, parsed: ParsedQuery) -> wq.Query:
-        positive, negative = self._parts(parsed)
-        if not positive and not negative:
-            return wq.NullQuery
-        base = wq.And(positive) if positive else wq.Every()
-        if len(positive) == 1:
-            base = positive[0]
-        if negative:
-            return wq.AndNot(base, wq.Or(negative))
-        return base
-
-    def _parts(self, parsed: ParsedQuery) -> tuple[list[wq.Query], list[wq.Query]]:
-        positive, negative = [], []
-        for group in parsed.groups:
-            alternatives = [self._clause(clause) for clause in group]
-            alternatives = [query for query in alternatives if query is not None]
-            if not alternatives:
-                continue
-            combined = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-            (negative if group[0].negated else positive).append(combined)
-        return positive, negative
-
-    def relaxed(self, parsed: ParsedQuery, *, nothing_found: bool = False) -> Relaxation | None:
-        """The documents holding most of the query's words but not all of them (those the strict query finds
-        are masked out), or None when the query cannot be relaxed: fewer than three words (two when nothing
-        holds them all), or nothing but phrases, +words, field filters, OR
-        alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for no word here."""
-        units: list[Unit] = []
-        fixed: list[wq.Query] = []
-        for group in parsed.groups:
-            clause = group[0]
-            if clause.negated:
-                continue
-            if len(group) == 1 and _relaxable(clause):
-                units.extend(unit for unit in self.units(clause.text) if len(unit.word) > 1)
-            else:
-                compiled = [query for query in (self._clause(c) for c in group) if query is not None]
-                if compiled:
-                    fixed.append(compiled[0] if len(compiled) == 1 else wq.Or(compiled))
-        if len(units) > MAX_RELAXED_WORDS:
-            longest = sorted(range(len(units)), key=lambda index: -len(units[index].word))[:MAX_RELAXED_WORDS]
-            units = [units[index] for index in sorted(longest)]
-        needed = should_match(len(units), nothing_found=nothing_found)
-        if not units or needed >= len(units):
-            return None
-        should = wq.Or([wq.And(list(chosen)) for chosen in combinations([unit.query for unit in units], needed)])
-        relaxed = wq.And([*fixed, should]) if fixed else should
-        strict_positive, negative = self._parts(parsed)
-        strict = wq.And(strict_positive) if len(strict_positive) > 1 else strict_positive[0]
-        return Relaxation(query=wq.AndNot(relaxed, wq.Or([strict, *negative])), units=tuple(units),
-                          should_match=needed)
-
-    def _clause(self, clause: Clause) -> wq.Query | None:
-        if clause.field:
-            return self._field_filter(clause.field, clause.text)
-        if clause.phrase:
-            return self._phrase(clause.text)
-        return self._words(clause.text, expand=not clause.required)
-
-    def _field_filter(self, fieldname: str, value: str) -> wq.Query | None:
-        if fieldname == "doc_number":
-            return self._doc_number(value) or self._phrase(value)
-        return wq.Term(fieldname, value)
-
-    def _phrase(self, text: str) -> wq.Query | None:
-        exact = self._substring(text)
-        if exact is None:
-            return None
-        return wq.Or([exact, self._substring(text, "title_subwords", boost=TITLE_BOOST)])
 
     def segment(self, text: str) -> list[tuple[str, int, int]]:
         """jieba's words of the text, with the synonym table's words kept whole (jieba cuts 新农合 as 新|农合)."""
@@ -329,42 +290,157 @@ class QueryCompiler:
             position = end
         return words
 
-    def units(self, text: str, *, expand: bool = True) -> list[Unit]:
-        """The text's content words as searched (see Unit); none for a doc or proposal number."""
-        if self._doc_number(text) or self._proposal_number(text):
-            return []
+    def content(self, text: str) -> tuple[list[tuple[str, int, int]], list[int]]:
+        """The text's words and the indexes of those searched as its content; none for a doc or proposal
+        number."""
+        if find_doc_numbers(text) or PROPOSAL_QUERY.match(text):
+            return [], []
         words = self.segment(text)
         content = [index for index, (word, _, _) in enumerate(words) if word not in FUNCTION_WORDS]
         content = [index for index in content if not _stranded(words, index, content)] or content
-        indexes = content or range(len(words))
-        return [self._unit(words, index, set(indexes), expand=expand) for index in indexes]
+        return words, content or list(range(len(words)))
 
-    def _words(self, text: str, *, expand: bool = True) -> wq.Query | None:
+    def units(self, text: str, *, expand: bool = True) -> list[Unit]:
+        """The text's content words as searched (see Unit)."""
+        words, indexes = self.content(text)
+        return [self.unit(words[index][0], expand=expand) for index in indexes]
+
+    def unit(self, word: str, *, expand: bool = True) -> Unit:
+        return Unit(word=word, forms=(word.lower(), *(self.synonyms.expand(word.lower()) if expand else ())))
+
+
+class QueryCompiler:
+    """Turns a ParsedQuery into a backend's query over the reply index's fields, through its QueryBuilder."""
+
+    def __init__(self, queries: QueryBuilder, synonyms: SynonymTable | None = None):
+        self.q = queries
+        self.words = QueryWords(synonyms)
+        self.synonyms = self.words.synonyms
+
+    def compile(self, parsed: ParsedQuery) -> Query:
+        positive, negative = self._parts(parsed)
+        if not positive and not negative:
+            return self.q.nothing()
+        base = self.q.all_of(positive) if positive else self.q.everything()
+        if len(positive) == 1:
+            base = positive[0]
+        if negative:
+            return self.q.excluding(base, self.q.any_of(negative))
+        return base
+
+    def _parts(self, parsed: ParsedQuery) -> tuple[list[Query], list[Query]]:
+        positive, negative = [], []
+        for group in parsed.groups:
+            alternatives = [self._clause(clause) for clause in group]
+            alternatives = [query for query in alternatives if query is not None]
+            if not alternatives:
+                continue
+            combined = alternatives[0] if len(alternatives) == 1 else self.q.any_of(alternatives)
+            (negative if group[0].negated else positive).append(combined)
+        return positive, negative
+
+    def beyond(self, parsed: ParsedQuery, strict: "QueryCompiler") -> Query | None:
+        """What this compiler's query (with its synonyms) finds that the strict compiler's query does not, or
+        the strict one excludes; None when both compile the query's clauses alike."""
+        positive, _ = self._parts(parsed)
+        strict_positive, excluded = strict._parts(parsed)
+        if not positive or not strict_positive:
+            return None
+        expanded, typed = (self.q.all_of(positive) if len(positive) > 1 else positive[0],
+                           self.q.all_of(strict_positive) if len(strict_positive) > 1 else strict_positive[0])
+        if self.q.same(expanded, typed):
+            return None
+        return self.q.excluding(expanded, self.q.any_of([typed, *excluded]) if excluded else typed)
+
+    def feedback(self, parsed: ParsedQuery, terms) -> Query | None:
+        """The documents holding any of these (word, weight) key words (search.feedback), each scored by its
+        weight, that the query itself does not find nor excludes; None without words."""
+        if not terms:
+            return None
+        words = self.q.any_of([self.q.term("text", word, boost=weight) for word, weight in terms])
+        positive, excluded = self._parts(parsed)
+        found = [self.q.all_of(positive) if len(positive) > 1 else positive[0]] if positive else []
+        return self.q.excluding(words, self.q.any_of([*found, *excluded])) if found or excluded else words
+
+    def relaxed(self, parsed: ParsedQuery, *, nothing_found: bool = False) -> Relaxation | None:
+        """The documents holding most of the query's words but not all of them (those the strict query finds
+        are masked out), or None when the query cannot be relaxed: fewer than three words (two when nothing
+        holds them all), or nothing but phrases, +words, field filters, OR
+        alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for no word here."""
+        units: list[tuple[Unit, Query]] = []
+        fixed: list[Query] = []
+        for group in parsed.groups:
+            clause = group[0]
+            if clause.negated:
+                continue
+            if len(group) == 1 and _relaxable(clause):
+                units.extend(unit for unit in self._unit_queries(clause.text) if len(unit[0].word) > 1)
+            else:
+                compiled = [query for query in (self._clause(c) for c in group) if query is not None]
+                if compiled:
+                    fixed.append(compiled[0] if len(compiled) == 1 else self.q.any_of(compiled))
+        if len(units) > MAX_RELAXED_WORDS:
+            longest = sorted(range(len(units)), key=lambda index: -len(units[index][0].word))[:MAX_RELAXED_WORDS]
+            units = [units[index] for index in sorted(longest)]
+        needed = should_match(len(units), nothing_found=nothing_found)
+        if not units or needed >= len(units):
+            return None
+        should = self.q.any_of([self.q.all_of(list(chosen))
+                                for chosen in combinations([query for _, query in units], needed)])
+        relaxed = self.q.all_of([*fixed, should]) if fixed else should
+        strict_positive, negative = self._parts(parsed)
+        strict = self.q.all_of(strict_positive) if len(strict_positive) > 1 else strict_positive[0]
+        return Relaxation(query=self.q.excluding(relaxed, self.q.any_of([strict, *negative])),
+                          units=tuple(unit for unit, _ in units), should_match=needed)
+
+    def _clause(self, clause: Clause) -> Query | None:
+        if clause.field:
+            return self._field_filter(clause.field, clause.text)
+        if clause.phrase:
+            return self._phrase(clause.text)
+        return self._words(clause.text, expand=not clause.required)
+
+    def _field_filter(self, fieldname: str, value: str) -> Query | None:
+        if fieldname == "doc_number":
+            return self._doc_number(value) or self._phrase(value)
+        return self.q.term(fieldname, value)
+
+    def _phrase(self, text: str) -> Query | None:
+        exact = self._substring(text)
+        if exact is None:
+            return None
+        return self.q.any_of([exact, self._substring(text, "title_subwords", boost=TITLE_BOOST)])
+
+    def units(self, text: str, *, expand: bool = True) -> list[Unit]:
+        return self.words.units(text, expand=expand)
+
+    def _unit_queries(self, text: str, *, expand: bool = True) -> list[tuple[Unit, Query]]:
+        """The text's content words (see Unit), each with its query."""
+        words, indexes = self.words.content(text)
+        content = set(indexes)
+        return [(self.words.unit(words[index][0], expand=expand),
+                 self._required_word(words, index, content, expand=expand)) for index in indexes]
+
+    def _words(self, text: str, *, expand: bool = True) -> Query | None:
         exact = self._substring(text)
         structured = self._doc_number(text) or self._proposal_number(text)
         if structured is not None:
-            return wq.Or([structured, exact]) if exact is not None else structured
-        words = self.segment(text)
+            return self.q.any_of([structured, exact]) if exact is not None else structured
+        words = self.words.segment(text)
         if not words:
             return exact
         if len(words) == 1:
             return self._word(words[0][0].lower(), expand=expand)
-        required = [unit.query for unit in self.units(text, expand=expand)]
-        scattered = required[0] if len(required) == 1 else wq.And(required)
+        required = [query for _, query in self._unit_queries(text, expand=expand)]
+        scattered = required[0] if len(required) == 1 else self.q.all_of(required)
         alternatives = [scattered]
         if exact is not None:
-            alternatives += [_boosted(exact, PHRASE_BOOST),
+            alternatives += [self.q.boosted(exact, PHRASE_BOOST),
                              self._substring(text, "title_subwords", boost=TITLE_BOOST * PHRASE_BOOST)]
-        return wq.Or(alternatives)
-
-    def _unit(self, words: list[tuple[str, int, int]], index: int, content: set[int], *, expand: bool) -> Unit:
-        word = words[index][0]
-        query = self._required_word(words, index, content, expand=expand)
-        forms = (word.lower(), *(self.synonyms.expand(word.lower()) if expand else ()))
-        return Unit(word=word, forms=forms, query=query)
+        return self.q.any_of(alternatives)
 
     def _required_word(self, words: list[tuple[str, int, int]], index: int, content: set[int] | None = None, *,
-                       expand: bool = True) -> wq.Query:
+                       expand: bool = True) -> Query:
         """A word of a text of several words. A single Chinese character typed against a neighbour is
         required next to it (产业连: 产业连, not 产业 and any 连; 小孩上小学: 小孩上 or 上小学); a question's
         frame (护照在哪里办) is no neighbour."""
@@ -380,75 +456,69 @@ class QueryCompiler:
         if not joined:
             return self._word(word, expand=expand)
         alternatives = [self._substring(text.lower()) for text in joined]
-        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        return alternatives[0] if len(alternatives) == 1 else self.q.any_of(alternatives)
 
-    def _word(self, word: str, *, expand: bool = True) -> wq.Query:
+    def _word(self, word: str, *, expand: bool = True) -> Query:
         """One jieba word: the word itself, or the same characters inside a longer word (物业 in 物业管理),
         with a title holding them ranked first; and its synonyms, each scored below it."""
         typed = self._typed_word(word)
         expansions = self.synonyms.expand(word) if expand else ()
         if not expansions:
             return typed
-        return wq.Or([typed, *(self._expansion(other) for other in expansions)])
+        return self.q.any_of([typed, *(self.q.boosted(self._typed_word(other), EXPANSION_BOOST)
+                                       for other in expansions)])
 
-    def _expansion(self, word: str) -> wq.Query:
-        query = self._typed_word(word)
-        query.boost = EXPANSION_BOOST
-        return query
-
-    def _typed_word(self, word: str) -> wq.Query:
+    def _typed_word(self, word: str) -> Query:
         subword = self._substring(word)
         if subword is None:
-            return wq.Term("text", word)
+            return self.q.term("text", word)
         title = self._substring(word, "title_subwords", boost=TITLE_BOOST)
-        if isinstance(subword, wq.Term) and len(word) == 2:
+        if len(subword_query_pieces(word)) == 1 and len(word) == 2:
             # Two characters are one bigram: its term already holds every document with the word, and
             # scores them as the word's own term would (a second, near-identical posting list cost a
             # third of the search).
-            return wq.Or([subword, title])
-        return wq.Or([wq.Term("text", word), subword, title])
+            return self.q.any_of([subword, title])
+        return self.q.any_of([self.q.term("text", word), subword, title])
 
-    def in_scope(self, parsed: ParsedQuery, scope: str) -> wq.Query:
+    def in_scope(self, parsed: ParsedQuery, scope: str) -> Query:
         """The query restricted to a scope of the advanced search: "title" (every positive clause found in the
         title), "doc_number" (the text read as a 文号) or anything else (the full text, as compiled)."""
         if scope == "doc_number":
-            return self._doc_number(parsed.as_text()) or wq.NullQuery
+            return self._doc_number(parsed.as_text()) or self.q.nothing()
         compiled = self.compile(parsed)
         if scope != "title":
             return compiled
         in_title = [self._substring(clause.text, "title_subwords") for group in parsed.groups for clause in group
                     if not clause.negated and not clause.field]
         in_title = [query for query in in_title if query is not None]
-        return wq.And([compiled, *in_title]) if in_title else compiled
+        return self.q.all_of([compiled, *in_title]) if in_title else compiled
 
-    @staticmethod
-    def _substring(text: str, fieldname: str = "subwords", *, boost: float = 1.0) -> wq.Query | None:
+    def _substring(self, text: str, fieldname: str = "subwords", *, boost: float = 1.0) -> Query | None:
         """The text as a contiguous substring, found through a sub-word field (the text's or the title's)."""
         pieces = subword_query_pieces(text)
         if not pieces:
             return None
         if len(pieces) == 1:
-            return wq.Term(fieldname, pieces[0], boost=boost)
-        return ConsecutivePhrase(fieldname, pieces, boost=boost)
+            return self.q.term(fieldname, pieces[0], boost=boost)
+        return self.q.phrase(fieldname, pieces, boost=boost)
 
-    @staticmethod
-    def _doc_number(text: str) -> wq.Query | None:
+    def _doc_number(self, text: str) -> Query | None:
         numbers = find_doc_numbers(text)
         if not numbers:
             return None
         number = numbers[0]
         if not number.issuer:
-            return wq.Term("doc_year_serial", doc_year_serial_key(number.year, number.serial), boost=DOC_NUMBER_BOOST)
-        return wq.Term("doc_number_key", doc_number_key(number.issuer, number.year, number.serial),
-                       boost=DOC_NUMBER_BOOST)
+            return self.q.term("doc_year_serial", doc_year_serial_key(number.year, number.serial),
+                               boost=DOC_NUMBER_BOOST)
+        return self.q.term("doc_number_key", doc_number_key(number.issuer, number.year, number.serial),
+                           boost=DOC_NUMBER_BOOST)
 
-    @staticmethod
-    def _proposal_number(text: str) -> wq.Query | None:
+    def _proposal_number(self, text: str) -> Query | None:
         match = PROPOSAL_QUERY.match(text)
         if match is None:
             return None
         number = next(group for group in match.groups() if group)
-        return wq.Term("proposal_key", proposal_key(number), boost=PROPOSAL_NUMBER_BOOST)
+        return self.q.term("proposal_key", proposal_key(number), boost=PROPOSAL_NUMBER_BOOST)
 
 
 def _stranded(words: list[tuple[str, int, int]], index: int, content: list[int]) -> bool:
@@ -462,9 +532,3 @@ def _stranded(words: list[tuple[str, int, int]], index: int, content: list[int])
 
 def _relaxable(clause: Clause) -> bool:
     return not (clause.phrase or clause.field or clause.required or clause.negated or _is_structured_number(clause.text))
-
-
-def _boosted(query: wq.Query, boost: float) -> wq.Query:
-    query.boost = boost
-    return query
-

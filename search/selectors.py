@@ -5,14 +5,22 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from whoosh import query as wq
 
 from replies.models import Reply, Topic
 from replies.selectors import FacetValue
-from search.backend import DATE_RANGE_FILTER, SearchHit, SearchRequest, SearchResponse
+from search.backends import search_backend
+from search.backends.base import (
+    DATE_RANGE_FILTER,
+    EXPANDED,
+    FEEDBACK,
+    RELAXED,
+    SearchHit,
+    SearchQuery,
+    SearchResponse,
+)
+from search.feedback import feedback_terms
 from search.highlight import highlight_snippets
-from search.indexing import search_backend
-from search.query import ParsedQuery, QueryCompiler, Unit, is_question, parse_query
+from search.query import ParsedQuery, QueryWords, Unit, is_question, parse_query
 from search.suggest import suggest_query, suggest_unquoted
 from search.synonyms import synonym_table
 
@@ -99,8 +107,7 @@ class ReplySearchResults:
         self.params = params
         self.sort = params.effective_sort(parsed)
         self.highlight_terms = parsed.highlight_terms()
-        self._query = wq.Every() if parsed.is_empty else QueryCompiler().in_scope(parsed, params.scope)
-        self._expanding = QueryCompiler(synonym_table())
+        self._words = QueryWords(synonym_table())
         self._include_drafts = include_drafts
         self._filters = params.filters()
         if not include_drafts:
@@ -119,8 +126,8 @@ class ReplySearchResults:
         key = (offset, limit)
         if key not in self._responses:
             response = search_backend().execute(
-                SearchRequest(query=self._query, filters=self._filters, sort=self.sort, offset=offset,
-                              limit=limit, facets=FACET_FIELDS if self._facets is None else ())
+                SearchQuery(parsed=self.parsed, scope=self.params.scope, filters=self._filters, sort=self.sort,
+                            offset=offset, limit=limit, facets=FACET_FIELDS if self._facets is None else ())
             )
             self._responses[key] = response
             self._total = response.total
@@ -161,36 +168,26 @@ class ReplySearchResults:
         return self._supplement
 
     def _supplementary_hits(self, *, nothing_found: bool, relax: bool) -> list[ReplyHit]:
-        expanded = self._expanding.compile(self.parsed)
-        strict, excluded = (self._query.a, self._query.b) if isinstance(self._query, wq.AndNot) else (self._query, None)
-        queries = []
-        if str(expanded) != str(self._query):
-            positive = expanded.a if isinstance(expanded, wq.AndNot) else expanded
-            queries.append(wq.AndNot(positive, wq.Or([strict, excluded]) if excluded is not None else strict))
-        relaxation = self._expanding.relaxed(self.parsed, nothing_found=nothing_found) if relax else None
-        if relaxation is not None:
-            queries.append(relaxation.query)
         hits: list[SearchHit] = []
-        for query in queries:
+        for variant in (EXPANDED, RELAXED) if relax else (EXPANDED,):
             if len(hits) >= SUPPLEMENT_SIZE:
                 break
-            response = search_backend().execute(SearchRequest(query=query, filters=self._filters, sort=self.sort,
-                                                              offset=0, limit=SUPPLEMENT_SIZE))
+            response = search_backend().execute(SearchQuery(parsed=self.parsed, variant=variant,
+                                                             nothing_found=nothing_found, filters=self._filters,
+                                                             sort=self.sort, offset=0, limit=SUPPLEMENT_SIZE))
             seen = {hit.reply_id for hit in hits}
             hits += [hit for hit in response.hits if hit.reply_id not in seen]
-        shown = 0 if nothing_found else self.count()
-        if shown + len(hits) < SUPPLEMENT_SIZE:
-            hits += self._feedback_hits(exclude=[strict, *([excluded] if excluded is not None else [])],
-                                        known=[*self._run(0, self._page_size).hits, *hits][:RELAX_BELOW])
+        if (0 if nothing_found else self.count()) + len(hits) < SUPPLEMENT_SIZE:
+            hits += self._feedback_hits(known=[*self._run(0, self._page_size).hits, *hits][:RELAX_BELOW])
         units = tuple(unit for group in self.parsed.groups for clause in group if _plain(clause)
-                      for unit in self._expanding.units(clause.text))
+                      for unit in self._words.units(clause.text))
         supplement = visible_hits(hits[:SUPPLEMENT_SIZE], include_drafts=self._include_drafts,
-                                  highlight_terms=_highlight_terms(self.parsed, self._expanding), relaxed_units=units)
+                                  highlight_terms=_highlight_terms(self.parsed, self._words), relaxed_units=units)
         if supplement:
             supplement[0].first_relaxed = True
         return supplement
 
-    def _feedback_hits(self, *, exclude: list[wq.Query], known: list[SearchHit]) -> list[SearchHit]:
+    def _feedback_hits(self, *, known: list[SearchHit]) -> list[SearchHit]:
         """Pseudo-relevance feedback: the key words of the first FEEDBACK_DOCUMENTS hits (strict, then
         supplementary), searched as alternatives weighted by their strength, for documents that say the same
         in other words. Only when the page is not full; never among the strict hits."""
@@ -201,13 +198,13 @@ class ReplySearchResults:
         if not self._include_drafts:
             rows = rows.published()
         texts = [f"{title}\n{body[:FEEDBACK_TEXT_CHARACTERS]}" for title, body in rows.values_list("title", "body")]
-        terms = (search_backend().feedback_terms(texts, number=FEEDBACK_TERMS, max_document_share=FEEDBACK_MAX_DOCUMENT_SHARE)
-                 if texts else [])
+        terms = feedback_terms(texts, backend=search_backend(), number=FEEDBACK_TERMS,
+                               max_document_share=FEEDBACK_MAX_DOCUMENT_SHARE)
         if not terms:
             return []
-        feedback = wq.Or([wq.Term("text", word, boost=weight) for word, weight in terms])
-        response = search_backend().execute(SearchRequest(query=wq.AndNot(feedback, wq.Or(exclude)), filters=self._filters,
-                                                          sort=self.sort, offset=0, limit=SUPPLEMENT_SIZE))
+        response = search_backend().execute(SearchQuery(parsed=self.parsed, variant=FEEDBACK, feedback=tuple(terms),
+                                                         filters=self._filters, sort=self.sort, offset=0,
+                                                         limit=SUPPLEMENT_SIZE))
         seen = {hit.reply_id for hit in known}
         return [hit for hit in response.hits if hit.reply_id not in seen]
 
@@ -241,13 +238,13 @@ def _plain(clause) -> bool:
     return not (clause.negated or clause.field or clause.phrase or clause.required)
 
 
-def _highlight_terms(parsed: ParsedQuery, compiler: QueryCompiler) -> list[str]:
+def _highlight_terms(parsed: ParsedQuery, words: QueryWords) -> list[str]:
     """What the reader typed and its words (ParsedQuery.highlight_terms), plus the synonyms searched with them."""
     terms = set(parsed.highlight_terms())
     for group in parsed.groups:
         for clause in group:
             if _plain(clause):
-                terms.update(form for unit in compiler.units(clause.text) for form in unit.forms[1:] if len(form) > 1)
+                terms.update(form for unit in words.units(clause.text) for form in unit.forms[1:] if len(form) > 1)
     return sorted(terms, key=len, reverse=True)
 
 
@@ -307,6 +304,18 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[
 def reply_search(*, params: SearchParams, include_drafts: bool = False, page_size: int = 10) -> ReplySearchResults:
     return ReplySearchResults(parsed=parse_query(params.q), params=params, include_drafts=include_drafts,
                               page_size=page_size)
+
+
+def reply_search_ids(*, params: SearchParams, include_drafts: bool = False, limit: int) -> tuple[list[int], int]:
+    """The ids of the search's first `limit` hits in order, and how many it found: for exports and feeds, which
+    read the rows themselves (replies.selectors.reply_in_order, which re-checks visibility)."""
+    parsed = parse_query(params.q)
+    filters = params.filters()
+    if not include_drafts:
+        filters["status"] = Reply.Status.PUBLISHED
+    response = search_backend().execute(SearchQuery(parsed=parsed, scope=params.scope, filters=filters,
+                                                    sort=params.effective_sort(parsed), limit=limit))
+    return [hit.reply_id for hit in response.hits], response.total
 
 
 def reply_related(*, reply: Reply, include_drafts: bool = False, limit: int = 5) -> list[ReplyHit]:

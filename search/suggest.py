@@ -23,8 +23,9 @@ import re
 from dataclasses import replace
 
 from search.analysis import CJK_CHARACTERS, segment
-from search.indexing import search_backend
-from search.query import Clause, ParsedQuery, QueryCompiler
+from search.backends import search_backend
+from search.backends.base import SearchQuery
+from search.query import Clause, ParsedQuery
 
 CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]{{2,}}")
 RESPELT_FIELDS = ("signer", "addressees")
@@ -48,7 +49,6 @@ class Suggester:
     def __init__(self, filters: dict[str, str], *, budget: int = SEARCH_BUDGET,
                  vocabulary_budget: int = VOCABULARY_BUDGET):
         self.backend = search_backend()
-        self.compiler = QueryCompiler()
         self.filters = filters
         self.budget = budget
         self.vocabulary_budget = vocabulary_budget
@@ -59,7 +59,7 @@ class Suggester:
         if self.searches >= self.budget:
             raise SearchBudgetExhausted
         self.searches += 1
-        return self.backend.count(self.compiler.compile(ParsedQuery(groups=groups)), self.filters)
+        return self.backend.count(SearchQuery(parsed=ParsedQuery(groups=groups), filters=self.filters))
 
     def variants(self, fieldname: str, word: str) -> list[tuple[str, int]]:
         """The indexed words one edit from `word`, paid for before the pass over the words of its length."""
@@ -156,7 +156,6 @@ def suggest_unquoted(parsed: ParsedQuery, *, filters: dict[str, str], found: int
         return None
     unquoted = ParsedQuery(groups=[[replace(clause, phrase=False) if clause.phrase and not clause.negated else clause
                                     for clause in group] for group in parsed.groups])
-    backend = search_backend()
-    if backend.count(QueryCompiler().compile(unquoted), filters) <= found:
+    if search_backend().count(SearchQuery(parsed=unquoted, filters=filters)) <= found:
         return None
     return unquoted.as_text()

@@ -42,16 +42,15 @@ def _compile_templates() -> None:
 
 
 def _read_search_caches() -> None:
-    from whoosh import query as wq
-
     from replies.models import Reply
-    from search.backend import SearchRequest
-    from search.indexing import search_backend
+    from search.backends import search_backend
+    from search.backends.base import SearchQuery
+    from search.query import ParsedQuery
     from search.selectors import FACET_FIELDS
 
     backend = search_backend()
     try:
-        backend.execute(SearchRequest(query=wq.Every(), filters={"status": Reply.Status.PUBLISHED}, facets=FACET_FIELDS))
+        backend.execute(SearchQuery(parsed=ParsedQuery(), filters={"status": Reply.Status.PUBLISHED}, facets=FACET_FIELDS))
     except Exception:  # noqa: BLE001  a missing or broken index must not keep the site from starting
         logger.warning("the search index could not be read at start-up; searches will open it", exc_info=True)
     finally:

@@ -38,7 +38,7 @@ class Archive:
 def committed_archive(django_db_blocker, media_root: Path):
     from replies.models import AuditEvent, CitedDocument, Reply, SourceFile, Topic
     from replies.services import reply_ingest_file
-    from search.indexing import search_backend
+    from search.backends import search_backend
 
     media = override_settings(MEDIA_ROOT=media_root)
     media.enable()

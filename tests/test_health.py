@@ -10,7 +10,8 @@ def test_healthz_reports_database_and_index_to_staff(client, seeds, django_user_
     health = response.json()
     assert health["status"] == "ok"
     assert health["database"] == {"ok": True, "replies": 5, "published": 5, "pending_index_updates": 0}
-    assert health["index"] == {"ok": True, "documents": 5, "schema_current": True, "in_step": True}
+    assert health["index"] == {"ok": True, "backend": "whoosh", "documents": 5, "schema_current": True,
+                               "in_step": True}
 
 
 def test_healthz_tells_the_public_only_what_it_may_know(client, seeds, django_capture_on_commit_callbacks):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from replies.models import Reply, SourceFile
-from search.indexing import search_backend
+from search.backends import search_backend
 from tests.conftest import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from replies.models import AuditEvent, CitedDocument, Reply, SourceFile, UploadBatch
 from replies.services import IngestOutcome, reply_ingest_upload, reply_publish, reply_save, reply_unpublish
-from search.indexing import search_backend
+from search.backends import search_backend
 from tests.conftest import SEED_FILES, seed_path
 
 

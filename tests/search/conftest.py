@@ -33,7 +33,8 @@ def _archive(django_db_blocker, media_root, *, with_corpus: bool):
 
     from replies.models import Reply, SourceFile
     from replies.services import reply_ingest_file
-    from search.indexing import index_update_replies, index_writer_lock, search_backend
+    from search.backends import search_backend
+    from search.indexing import index_update_replies, index_writer_lock
     from tests.search.relevance import load_sample, reply_for_corpus_document
 
     documents = load_sample() if with_corpus else []
@@ -64,12 +65,12 @@ def _archive(django_db_blocker, media_root, *, with_corpus: bool):
 
 
 @pytest.fixture(scope="module")
-def relevance_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+def relevance_archive(search_engine, django_db_setup, django_db_blocker, tmp_path_factory):
     with _archive(django_db_blocker, tmp_path_factory.mktemp("media"), with_corpus=True) as archive:
         yield archive
 
 
 @pytest.fixture(scope="module")
-def seed_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+def seed_archive(search_engine, django_db_setup, django_db_blocker, tmp_path_factory):
     with _archive(django_db_blocker, tmp_path_factory.mktemp("media"), with_corpus=False) as archive:
         yield archive

@@ -8,6 +8,8 @@ from replies.models import Reply
 from search.indexing import index_update_replies, index_writer_lock
 from search.selectors import SearchParams, reply_search
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 def ids(**params) -> set[int]:
     results = reply_search(params=SearchParams(**params))

@@ -1,9 +1,5 @@
-from search.analysis import (
-    JiebaAnalyzer,
-    SubwordAnalyzer,
-    subword_pieces,
-    subword_query_pieces,
-)
+from search.analysis import subword_pieces, subword_query_pieces
+from search.backends.whoosh.analysis import JiebaAnalyzer, SubwordAnalyzer
 
 
 def test_jieba_positions_are_token_sequence_numbers_not_character_offsets():
@@ -50,6 +46,7 @@ def test_every_substring_of_the_text_is_found_in_the_sub_word_field(tmp_path):
     from whoosh.fields import ID, Schema, TEXT
     from whoosh.filedb.filestore import FileStorage
 
+    from search.backends.whoosh.queries import WHOOSH_QUERIES
     from search.query import QueryCompiler
 
     texts = {"a": "常工信复〔2021〕第22号文件", "b": "关于第22号的答复，税收减免", "c": "减免税费，工信局"}
@@ -65,7 +62,7 @@ def test_every_substring_of_the_text_is_found_in_the_sub_word_field(tmp_path):
                     needle = text[start:end]
                     if cuts_a_number(text, start) or cuts_a_number(text, end):
                         continue  # letters and digits are indexed as whole runs (2021, not 2)
-                    query = QueryCompiler._substring(needle)
+                    query = QueryCompiler(WHOOSH_QUERIES)._substring(needle)
                     if query is None:
                         continue
                     found = {hit["key"] for hit in searcher.search(query, limit=None)}

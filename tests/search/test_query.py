@@ -1,6 +1,7 @@
 import pytest
 from whoosh import query as wq
 
+from search.backends.whoosh.queries import WHOOSH_QUERIES
 from search.query import Clause, QueryCompiler, parse_query
 
 
@@ -79,7 +80,7 @@ def test_a_parsed_query_written_out_parses_back_the_same(raw):
 
 
 def test_question_words_are_not_required_but_the_typed_text_still_counts():
-    compiled = QueryCompiler().compile(parse_query("怎么办理居住证"))
+    compiled = QueryCompiler(WHOOSH_QUERIES).compile(parse_query("怎么办理居住证"))
     required, *typed_text = compiled.subqueries
     assert isinstance(required, wq.And) and len(required.subqueries) == 2
     required_terms = {term for _, term in required.iter_all_terms()}
@@ -89,6 +90,6 @@ def test_question_words_are_not_required_but_the_typed_text_still_counts():
 
 
 def test_a_lone_character_is_required_next_to_its_neighbour():
-    compiled = QueryCompiler().compile(parse_query("产业连"))
+    compiled = QueryCompiler(WHOOSH_QUERIES).compile(parse_query("产业连"))
     assert ("text", "连") not in set(compiled.iter_all_terms())
     assert ("subwords", "业连") in set(compiled.iter_all_terms())

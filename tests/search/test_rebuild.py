@@ -4,7 +4,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from search.backend import GENERATION_PREFIX, LIVE_LINK
+from search.backends.whoosh.engine import GENERATION_PREFIX, LIVE_LINK
 from search.indexing import index_rebuild, reply_search_index
 from search.selectors import SearchParams, reply_search
 
@@ -62,7 +62,7 @@ def test_a_folder_left_by_a_killed_rebuild_is_ignored_then_cleaned(seeds, search
 
 def test_other_processes_follow_the_swap(seeds, search_index):
     """A second backend object stands for another gunicorn worker with its own open searcher."""
-    from search.backend import JiebaWhooshBackend
+    from search.backends.whoosh.engine import JiebaWhooshBackend
 
     other_worker = JiebaWhooshBackend("default", PATH=str(search_index.root))
     assert other_worker.doc_count() == 5

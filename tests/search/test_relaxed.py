@@ -1,10 +1,13 @@
 """Relaxed matching ("minimum should match"), questions and the unquoted suggestion for a rare phrase."""
 import pytest
 
+from search.backends.whoosh.queries import WHOOSH_QUERIES
 from search.query import QueryCompiler, parse_query, should_match
 from search.selectors import SearchParams, reply_search
 from search.synonyms import forget_synonyms
 from tests.search.archive_texts import ingest_replies
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +50,7 @@ def test_a_quoted_phrase_and_a_plus_word_stay_strict(ingest):
     assert search('"公交 线路 学校"')[0].count() == 0
     results, hits = search("公交 线路 +学校")
     assert [hit.missing_words for hit in hits] == [[]] and results.supplement == []
-    assert QueryCompiler().relaxed(parse_query('"公交线路" "学校"')) is None
+    assert QueryCompiler(WHOOSH_QUERIES).relaxed(parse_query('"公交线路" "学校"')) is None
 
 
 def test_relaxed_hits_keep_drafts_hidden(ingest):
@@ -89,3 +92,24 @@ def test_a_rare_phrase_is_offered_unquoted(client, ingest):
     assert reply_search(params=SearchParams(q='"公交线路"')).unquoted_suggestion is None
     page = client.get("/search/", {"q": '"公交车线路延伸"'}).content.decode()
     assert "去掉引号检索" in page
+
+
+FEEDBACK_TOPICS = ("路灯维修", "垃圾清运", "噪音扰民", "停车收费", "小区绿化", "公交线路", "学校招生", "医保报销",
+                   "户口迁移", "房产证办理", "供暖不足", "自来水停水", "道路积水", "广场舞", "流动摊贩", "违章建筑",
+                   "养犬管理", "电梯维修", "燃气安全", "快递乱放")
+
+
+def test_feedback_fills_a_short_page_with_what_the_first_hits_are_about(ingest):
+    """讨薪 is in one reply. The key words of that reply (拖欠, 农民工, 工资, 劳动监察, 结清) find the one that
+    never says 讨薪; the twenty replies on other topics, which share only the words of every reply, stay out."""
+    for number, topic in enumerate(FEEDBACK_TOPICS):
+        ingest(content=f"关于{topic}问题的答复\n\n网友您好：您反映的{topic}问题，我局已安排专人处理，感谢您的关心。"
+                       .encode(), filename=f"topic_{number}.txt")
+    asked = ingest(content="关于农民工讨薪的答复\n\n网友您好：您反映的讨薪问题，经劳动监察大队调查，施工单位拖欠"
+                           "农民工工资属实，已责令其结清拖欠工资。".encode(), filename="asked.txt").reply
+    said_otherwise = ingest(content="关于工地拖欠工资的答复\n\n网友您好：劳动监察大队已约谈该项目施工单位，督促其在"
+                                    "十日内结清拖欠的农民工工资。".encode(), filename="otherwise.txt").reply
+    results, hits = search("讨薪")
+    assert results.count() == 1
+    assert [hit.reply_id for hit in hits] == [asked.pk, said_otherwise.pk]
+    assert hits[1].relaxed and hits[1].missing_words == ["讨薪"]

@@ -10,6 +10,8 @@ import pytest
 from search.selectors import SearchParams, reply_search
 from tests.search.relevance import RelevanceQuery, load_queries, measure
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 QUERIES = load_queries()
 
 

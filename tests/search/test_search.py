@@ -6,6 +6,8 @@ from replies.services import reply_unpublish
 from search.selectors import SearchParams, reply_search
 from tests.conftest import seed_path
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 def search(q: str = "", include_drafts: bool = False, **filters):
     results = reply_search(params=SearchParams(q=q, **filters), include_drafts=include_drafts)

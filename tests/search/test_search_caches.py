@@ -4,7 +4,7 @@ import os
 
 from replies.models import Reply
 from replies.services import reply_unpublish
-from search.indexing import search_backend
+from search.backends import search_backend
 from search.selectors import SearchParams, reply_search
 from search.warmup import warm_up
 
@@ -57,7 +57,7 @@ def test_a_forked_worker_searches_with_what_the_master_read(seeds):
 
 
 def test_a_segment_s_facet_values_read_in_one_go_are_the_column_s_values(seeds):
-    from search.backend import _segment_values
+    from search.backends.whoosh.engine import _segment_values
     from search.selectors import FACET_FIELDS
 
     backend = search_backend()

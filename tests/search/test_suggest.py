@@ -10,10 +10,12 @@ from django.contrib.auth.models import User
 
 from replies.models import Reply
 from replies.services import reply_publish, reply_unpublish
-from search.backend import _one_edit_apart
+from search.backends.base import one_edit_apart as _one_edit_apart
 from search.query import parse_query
 from search.selectors import SearchParams, reply_search
 from search.suggest import SearchBudgetExhausted, Suggester
+
+pytestmark = pytest.mark.usefixtures("search_engine")
 
 SUGGESTION_LINK = re.compile(r'您是不是要找：<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
 

@@ -4,6 +4,8 @@ import pytest
 from search.query import parse_query
 from search.suggest import SEARCH_BUDGET, VOCABULARY_BUDGET, SearchBudgetExhausted, Suggester
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 # Four clauses of 13 to 20 characters, each with one wrong character.
 FOUR_LONG_MISSPELT_CLAUSES = ("智能制照产业连发展税收优惠政策落实情况 产业链供应链协同创新能力提生工作 "
                               "新能源汽车产业发展规化建设 中小企业融资难问题解决办发")

@@ -13,6 +13,8 @@ from search.synonyms import (
 )
 from tests.search.archive_texts import ingest_replies
 
+pytestmark = pytest.mark.usefixtures("search_engine")
+
 
 @pytest.fixture(autouse=True)
 def fresh_synonyms():

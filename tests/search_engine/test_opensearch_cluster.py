@@ -2,10 +2,11 @@
 segmented by jieba in Python and indexed with a whitespace analyzer, so the engine sees exactly
 Python's tokens; search goes on with the same results when either node stops."""
 import logging
-import shutil
 
 import jieba
 import pytest
+
+from tests.conftest import OPENSEARCH_TEST_JAVA_OPTS, require_opensearch_tools
 
 pytestmark = pytest.mark.opensearch
 
@@ -21,8 +22,6 @@ TEXTS = {
     "f": "关于延长中小学课后服务时间的建议答复",
     "g": "家政服务进社区与课后托管的提案答复",
 }
-# Small heaps and the C1 compiler only: the nodes come up about twice as fast on 2 shared cores.
-TEST_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 
 def tokens(text: str) -> list[str]:
@@ -31,15 +30,11 @@ def tokens(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(f"{' and '.join(missing)} not found on PATH: the OpenSearch tests start real nodes "
-                    f"with Java 17 and Maven (Debian: apt-get install openjdk-17-jdk-headless maven).",
-                    pytrace=False)
+    require_opensearch_tools()
     from scripts.opensearch_cluster import EngineUnavailable, start_cluster
 
     try:
-        cluster = start_cluster(2, tmp_path_factory.mktemp("opensearch"), java_opts=TEST_JAVA_OPTS)
+        cluster = start_cluster(2, tmp_path_factory.mktemp("opensearch"), java_opts=OPENSEARCH_TEST_JAVA_OPTS)
     except EngineUnavailable as error:
         pytest.fail(f"the OpenSearch test cluster did not start: {error}", pytrace=False)
     yield cluster
@@ -159,3 +154,57 @@ def test_search_answers_the_same_while_either_node_is_down(cluster, client, inde
     assert (state["status"], state["number_of_nodes"]) == ("green", 2)
     assert search(client, term_query()) == before["term"]
     assert client.count(index=INDEX)["count"] == len(TEXTS)
+
+
+@pytest.fixture
+def archive_on_cluster(cluster, settings):
+    """The archive's OpenSearch backend on this two-node cluster, behind an alias of its own."""
+    settings.SEARCH_BACKEND = "opensearch"
+    settings.OPENSEARCH_URL = cluster.urls
+    settings.OPENSEARCH_INDEX = "replies-archive"
+    return cluster
+
+
+def test_the_archive_searches_through_a_node_s_loss_and_applies_the_writes_queued_meanwhile(
+        archive_on_cluster, client, seeds, django_capture_on_commit_callbacks):
+    from replies.models import Reply
+    from search.backends import search_backend
+    from search.indexing import index_drain, index_drift, index_enqueue
+    from search.models import PendingIndexUpdate
+    from search.selectors import SearchParams, reply_search
+
+    cluster = archive_on_cluster
+    health(client, wait_for_status="green", timeout="60s")
+
+    def found(q: str) -> list[int]:
+        results = reply_search(params=SearchParams(q=q), include_drafts=True)
+        return [hit.reply_id for hit in results[0:results.count()]]
+
+    def change_title(reply, title: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            Reply.objects.filter(pk=reply.pk).update(title=title)
+            index_enqueue(reply_ids=[reply.pk])
+
+    before = {q: found(q) for q in ("石墨烯", "产业链", "智能制造")}
+    assert all(before.values())
+
+    follower = node_index(cluster, client, manager=False)
+    cluster.stop_node(follower)
+    assert {q: found(q) for q in before} == before
+    change_title(seeds["001"], "从节点停机时改过的标题")  # yellow: the survivor holds the primary, writes go on
+    assert not PendingIndexUpdate.objects.exists()
+    cluster.start_node(follower)
+
+    manager = node_index(cluster, client, manager=True)
+    cluster.stop_node(manager)
+    assert {q: found(q) for q in before} == before  # the survivor answers from its copy
+    change_title(seeds["002"], "主节点停机时改过的标题")  # no elected manager: the write waits in the queue
+    queued = PendingIndexUpdate.objects.get()
+    assert queued.reply_id == seeds["002"].pk and queued.attempts == 1
+    cluster.start_node(manager)
+    health(client, wait_for_status="green", timeout="60s")
+
+    assert index_drain() == 1 and not PendingIndexUpdate.objects.exists()
+    assert found("主节点停机时改过的标题") == [seeds["002"].pk]
+    assert found("从节点停机时改过的标题") == [seeds["001"].pk]
+    assert index_drift().in_step and search_backend().doc_count() == 5

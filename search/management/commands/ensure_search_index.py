@@ -1,7 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from search.indexing import describe_drift, index_reconcile, search_backend
+from search.backends import search_backend
+from search.indexing import describe_drift, index_reconcile
 
 
 class Command(BaseCommand):

@@ -1,10 +1,12 @@
-"""A haystack Whoosh backend for Chinese: jieba words, CJK sub-words, one cached searcher.
+"""The Whoosh backend of the search contract (search/backends/base.py), a haystack backend for Chinese:
+jieba words, CJK sub-words, one cached searcher.
 
 haystack's stock Whoosh backend analyses every text field in English, drops one-character
 queries, re-opens the index for every query and runs an extra query over every document
 to narrow by model. This backend owns its schema (see search.fields), keeps one searcher
 per process and refreshes it only when the index changed, and executes queries compiled by
-search.query with filters, facets and sorting in a single Whoosh search.
+search.query (through search/backends/whoosh/queries.py) with filters, facets and sorting in a single
+Whoosh search.
 """
 import logging
 import os
@@ -28,7 +30,6 @@ from haystack.exceptions import SearchBackendError
 from haystack.utils import get_identifier
 from whoosh import query as wq
 from whoosh import sorting
-from whoosh.classify import Bo1Model, Expander
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
@@ -36,7 +37,17 @@ from whoosh.fields import DATETIME, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.writing import CLEAR
 
-from search.analysis import JiebaAnalyzer, SubwordAnalyzer
+from search.backends.base import (
+    DATE_RANGE_FILTER,
+    MULTIVALUED_FACETS,
+    SORTS,
+    SearchBackend,
+    SearchHit,
+    SearchQuery,
+    SearchResponse,
+)
+from search.backends.whoosh.analysis import JiebaAnalyzer, SubwordAnalyzer
+from search.backends.whoosh.queries import WHOOSH_QUERIES
 
 logger = logging.getLogger(__name__)
 
@@ -69,35 +80,6 @@ LIVE_LINK = "live"
 GENERATION_PREFIX = "generation-"
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    query: wq.Query
-    filters: dict[str, str] = field(default_factory=dict)
-    sort: str = "relevance"
-    offset: int = 0
-    limit: int = 10
-    facets: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    reply_id: int
-    score: float
-    fields: dict
-
-
-@dataclass(frozen=True)
-class SearchResponse:
-    total: int
-    hits: list[SearchHit]
-    facets: dict[str, list[tuple[str, int]]]
-
-
-SORTS = {
-    "newest": [("sort_date", True), ("reply_id", True)],
-    "oldest": [("sort_date", False), ("reply_id", False)],
-}
-MULTIVALUED_FACETS = {"topics", "addressees"}
 MAX_CACHED_FILTERS = 64
 
 
@@ -152,7 +134,10 @@ class FacetColumn:
         return {self.labels[value_code]: count for value_code, count in counted.items()}
 
 
-class JiebaWhooshBackend(WhooshSearchBackend):
+class JiebaWhooshBackend(WhooshSearchBackend, SearchBackend):
+    name = "whoosh"
+    queries = WHOOSH_QUERIES
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.root = Path(connection_options["PATH"])
@@ -323,10 +308,10 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         with self.writer() as writer:
             writer.delete_by_term(ID, get_identifier(obj_or_string))
 
-    def remove_many(self, identifiers: list[str]) -> None:
+    def remove_many(self, reply_ids: list[int]) -> None:
         with self.writer() as writer:
-            for identifier in identifiers:
-                writer.delete_by_term(ID, identifier)
+            for reply_id in reply_ids:
+                writer.delete_by_term(ID, f"replies.reply.{reply_id}")
 
     def clear(self, models=None, commit=True):
         """Empty the index in place, so that open searchers see a newer generation."""
@@ -373,18 +358,21 @@ class JiebaWhooshBackend(WhooshSearchBackend):
     def search(self, query_string, **kwargs):
         raise SearchBackendError("Search replies through search.selectors.reply_search().")
 
-    def execute(self, request: SearchRequest) -> SearchResponse:
+    def execute(self, request: SearchQuery) -> SearchResponse:
+        query = self.compile(request)
+        if query is None:
+            return SearchResponse(total=0, hits=[], facets={name: [] for name in request.facets})
         searcher = self.searcher()
         sortedby = None
         if request.sort in SORTS:
             sortedby = sorting.MultiFacet(
                 [sorting.FieldFacet(name, reverse=reverse) for name, reverse in SORTS[request.sort]]
             )
-        results = self._search(searcher, request.query, request.filters,
+        results = self._search(searcher, query, request.filters,
                                limit=max(request.offset + request.limit, 1) if sortedby else None,
                                sortedby=sortedby)
         hits = [
-            SearchHit(reply_id=int(hit["reply_id"]), score=hit.score or 0.0, fields=hit.fields())
+            SearchHit(reply_id=int(hit["reply_id"]), score=hit.score or 0.0)
             for hit in results[request.offset : request.offset + request.limit]
         ]
         matched = results.docs() if request.facets else ()
@@ -449,40 +437,10 @@ class JiebaWhooshBackend(WhooshSearchBackend):
         if filters and not allowed:
             return []
         results = searcher.more_like(docnum, "text", text=text, top=limit, numterms=20, filter=allowed)
-        return [SearchHit(int(hit["reply_id"]), hit.score or 0.0, hit.fields()) for hit in results]
-
-    def feedback_terms(self, texts: list[str], *, number: int, max_document_share: float) -> list[tuple[str, float]]:
-        """The words that most set these texts apart from the whole index, by Bo1 divergence from randomness
-        (Amati), strongest first, weights normalised to 1: pseudo-relevance feedback from the top hits.
-        Left out: words of one character, and words in more than `max_document_share` of the documents
-        (答复, 您好), which say nothing of a topic."""
-        searcher = self.searcher()
-        reader = searcher.reader()
-        most_documents = max_document_share * reader.doc_count()
-        expander = Expander(reader, "text", model=Bo1Model)
-        analyzer = searcher.schema["text"].analyzer
-        for text in texts:
-            words = Counter(token.text for token in analyzer(text) if len(token.text) > 1)
-            expander.add((word, count) for word, count in words.items()
-                         if reader.doc_frequency("text", word) <= most_documents)
-        return expander.expanded_terms(number, normalize=True)
-
-    def count(self, query: wq.Query, filters: dict[str, str]) -> int:
-        """How many documents the query finds under these filters."""
-        return len(self._search(self.searcher(), query, filters))
+        return [SearchHit(int(hit["reply_id"]), hit.score or 0.0) for hit in results]
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
         return self.searcher().reader().doc_frequency(fieldname, word)
-
-    def one_character_variants(self, fieldname: str, word: str) -> list[tuple[str, int]]:
-        """Words of the field's vocabulary of the same length as `word`, one edit away (a character
-        replaced, or two neighbours swapped), with the number of documents holding each."""
-        reader = self.searcher().reader()
-        return [
-            (candidate, reader.doc_frequency(fieldname, candidate))
-            for candidate in self.words_by_length(fieldname).get(len(word), ())
-            if _one_edit_apart(candidate, word)
-        ]
 
     def words_by_length(self, fieldname: str) -> dict[int, list[str]]:
         """The field's vocabulary by word length, read once per index generation.
@@ -501,10 +459,6 @@ class JiebaWhooshBackend(WhooshSearchBackend):
             vocabulary[fieldname] = by_length
         return vocabulary[fieldname]
 
-    def indexed_ids(self) -> set[int]:
-        """Every indexed reply id (for consistency checks against the database)."""
-        return set(self.indexed_versions())
-
     def indexed_versions(self) -> dict[int, str]:
         """Reply id → the row version each indexed document was made from."""
         reader = self.searcher().reader()
@@ -512,6 +466,9 @@ class JiebaWhooshBackend(WhooshSearchBackend):
 
     def doc_count(self) -> int:
         return self.searcher().doc_count()
+
+    def health(self) -> dict:
+        return {"backend": self.name}
 
 
 def _segment_values(leaf, fieldname: str, *, multivalued: bool) -> list:
@@ -564,20 +521,6 @@ def _byte_column(column) -> array:
         return array("B", column.load())
     values.extend([column._default] * (column._doccount - column._count))
     return values
-
-
-def _one_edit_apart(candidate: str, word: str) -> bool:
-    """Same length, and one character replaced or two neighbouring characters swapped."""
-    differences = [index for index, (a, b) in enumerate(zip(candidate, word)) if a != b]
-    if len(differences) == 1:
-        return True
-    if len(differences) == 2 and differences[1] == differences[0] + 1:
-        first, second = differences
-        return candidate[first] == word[second] and candidate[second] == word[first]
-    return False
-
-
-DATE_RANGE_FILTER = "date"  # its value "YYYY-MM-DD..YYYY-MM-DD", either end may be empty
 
 
 def _filter_term(name: str, value: str) -> wq.Query:

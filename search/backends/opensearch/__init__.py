@@ -1,0 +1,1 @@
+"""The OpenSearch backend of the search contract (search/backends/base.py)."""
