@@ -996,7 +996,7 @@ def extract_fields(text: str) -> ReplyFields:
     if not addressees and layout.first("recipients", layout.header):
         addressees = parse_addressees(layout.first("recipients", layout.header)) or []
     proposers_only = False
-    if not addressees and layout.salutation is None and layout.first("proposers", layout.lines[: layout.end]):
+    if not addressees and not layout.salutation_names and layout.first("proposers", layout.lines[: layout.end]):
         # A record page names the proposers in a labelled cell (建议人, 提案人, 领衔代表) and has no salutation.
         addressees, proposers_only = parse_addressees(layout.first("proposers", layout.lines[: layout.end])) or [], True
     if not addressees and layout.salutation is None:

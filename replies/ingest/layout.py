@@ -59,6 +59,8 @@ LABEL_ROLES: dict[str, str] = {
     "联系人": "handler", "经办人": "handler", "承办人": "handler", "办理人": "handler", "联系人姓名": "handler",
     "人姓名": "handler", "承办单位联系人": "handler", "人": "handler", "承办人员": "handler", "经办人员": "handler",
     "联系人员": "handler", "联系人姓名、职务": "handler", "联系人及职务": "handler",
+    "承办人签字": "handler", "经办人签字": "handler", "联系人签字": "handler",
+    "主管领导签字": "_", "分管领导签字": "_", "负责人签字": "_", "单位负责人": "_",
     "联系单位和联系人及电话": "unit_handler", "联系单位及联系人电话": "unit_handler", "联系单位及联系人及电话": "unit_handler",
     "联系人及电话": "handler_phone", "联系人及联系电话": "handler_phone", "联系人及联系方式": "handler_phone",
     "承办人及联系电话": "handler_phone", "承办人及电话": "handler_phone", "经办人及电话": "handler_phone",
@@ -218,6 +220,10 @@ def _raw_lines(text: str) -> list[tuple[str, str]]:
             # "(联系人:周敏,联系电话:…)": a bracketed note is read like its content.
             if re.match(r"^[（(].*[)）]$", cell) and re.search(r"[:：]", cell):
                 cell = cell[1:-1].strip()
+            # "[ 成文日期 ] | 2025-05-13 |": a label printed in square brackets is read as the label.
+            m = re.fullmatch(r"[\[［【]\s*(?P<label>[^\]］】]{1,12}?)\s*[\]］】]\s*[:：]?", cell)
+            if m and m["label"] in LABEL_ROLES:
+                cell = m["label"]
             if cell:
                 lines.append((cell, printed))
     return lines

@@ -272,3 +272,33 @@ def test_a_dateless_sign_off_ends_a_run_and_a_footer_owner_is_not_the_organ():
     )
     assert f.addressees == [Addressee("雨露乡委员小组", "")]
     assert f.issuing_organ == "南华县交通运输局"
+
+
+def test_labels_printed_in_square_brackets_and_signature_labels():
+    f = _fields(
+        "[ 发文字号 ] | 某文旅函字〔2025〕12号 |\n[ 成文日期 ] | 2025-05-13 | [ 发布日期 ] | 2025-07-09 |\n"
+        "某市文化和旅游发展委员会关于市六届人大三次会议第1153号代表建议办理情况的答复函\n"
+        "刘汉席代表:\n你提出的《关于支持古城创建旅游景区的建议》(第1153号建议)收悉。现将办理情况答复如下。\n"
+    )
+    assert f.date == datetime.date(2025, 5, 13)  # the 成文日期 cell, not the page's 发布日期
+    assert f.doc_number is not None and f.doc_number.text == "某文旅函字〔2025〕12号"
+    f = _fields(
+        "买买江·阿不都热西提代表:\n您提出的“关于中小学统一配备专用校车的建议”(第41号建议)收悉,现答复如下:\n感谢您的关心。\n"
+        "主管领导签字:王 颖\n承 办 人签字:牛 震\n联 系 电 话:13119099188\n2017年5月17日\n"
+    )
+    assert f.handler == "牛震"  # 承办人签字 is the handler's label; 主管领导签字 names no signer
+    assert f.signer == ""
+    assert f.phone == "13119099188"
+
+
+def test_proposers_from_a_record_label_when_the_body_opens_without_a_salutation():
+    f = _fields(
+        "某区公安局交巡警大队\n关于区十届人大三次会议第1号代表建议办理情况的复函\n"
+        "代表姓名:陈树林、佟小刚、上官周平\n建议内容: 关于禁限行期间车辆报备的建议\n办理结果:\n"
+        "您提出的关于禁限行期间车辆报备的建议收悉,现答复如下:\n感谢您的支持。\n某区公安局交巡警大队\n2024年7月23日\n"
+    )
+    assert f.addressees == [Addressee("陈树林", "delegate"), Addressee("佟小刚", "delegate"), Addressee("上官周平", "delegate")]
+
+
+def test_a_news_section_name_is_never_the_title():
+    assert is_furniture_line("今日要闻")
