@@ -144,13 +144,34 @@ def normalise_text(text: str) -> str:
     return "\n".join(line.rstrip(SPACE) for line in text.split("\n"))
 
 
+# "抄送:县人大代联委 县政府督查室": in the 版记's copy-to line a space separates two recipients.
+_CC_LINE_RE = re.compile(f"^(?P<label>[{SPACE}]*抄[{SPACE}]*(?:送|报)[{SPACE}]*[:：])(?P<value>.*)$")
+
+
 def remove_spurious_spaces(line: str) -> str:
-    """Drop spaces next to CJK characters ("第 35 号" → "第35号"); keep "New York"."""
+    """Drop spaces next to CJK characters ("第 35 号" → "第35号"); keep "New York".
+
+    In a 抄送/抄报 line a space between two recipients is kept (one space): it separates them."""
+    m = _CC_LINE_RE.match(line)
+    if m and re.search(f"[{WIDE}]{{2}}[{SPACE}]+[{WIDE}]{{2}}", m["value"]):
+        label = _SPACE_NEXT_TO_WIDE_RE.sub("", _LABEL_COLON_RE.sub(":", m["label"]))
+        return label + _SPACE_RUN_RE.sub(" ", m["value"].strip())
     return _SPACE_NEXT_TO_WIDE_RE.sub("", _LABEL_COLON_RE.sub(":", line))
 
 
+# "县人大十八届二次会议" / "16": on a record page the proposal's number stands bare under the session.
+_SESSION_LINE_RE = re.compile(r"(?:会议|届[一二三四五六七八九十\d]+次)$")
+
+
 def _drop_page_numbers(lines: list[str]) -> list[str]:
-    return ["" if line.strip() and is_page_number(line) else line for line in lines]
+    kept = []
+    for i, line in enumerate(lines):
+        previous = next((p.strip() for p in reversed(lines[:i]) if p.strip()), "")
+        if line.strip() and is_page_number(line) and not (line.strip().isdigit() and _SESSION_LINE_RE.search(previous)):
+            kept.append("")
+        else:
+            kept.append(line)
+    return kept
 
 
 def _drop_running_headers(lines: list[str]) -> list[str]:

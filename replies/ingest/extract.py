@@ -786,8 +786,9 @@ def _read_contacts(layout: Layout) -> tuple[str, float, str, float]:
 
 
 # "(1份)", "（2）" after a recipient: how many copies it gets, which also ends the item.
-_COPY_COUNT_RE = re.compile(r"\s*[(（]\s*\d+\s*份?\s*[)）]\s*")
-_CC_SEP_RE = re.compile(r"[、，,；;]\s*")
+_COPY_COUNT_RE = re.compile(r"\s*[(（]\s*\d+\s*份?\s*[)）]\s*|(?<=[^\d\s])各?\d{1,3}份(?=[、，,；;。.\s]|$)")
+# Recipients are separated by 、，；, or on a web page by a space (kept by the line repair).
+_CC_SEP_RE = re.compile(r"[、，,；;]\s*|\s+")
 
 
 def _read_cc(layout: Layout) -> list[str]:
@@ -983,6 +984,15 @@ def read_handling_role(text: str, *, organ: str = "") -> str:
     return ""
 
 
+def _number_under_session(layout: Layout) -> str:
+    """A record page prints the session on one line and the bare number on the next ("县人大十八届二次会议" / "16")."""
+    header = layout.header
+    for line, nxt in zip(header, header[1:]):
+        if line.free and _read_session(line.free) == line.free and re.fullmatch(r"[A-Za-z]?\d{1,6}", nxt.free):
+            return nxt.free
+    return ""
+
+
 # --- entry point -----------------------------------------------------------------------
 
 def extract_fields(text: str) -> ReplyFields:
@@ -1012,7 +1022,7 @@ def extract_fields(text: str) -> ReplyFields:
     if not proposal_number:
         labelled = layout.first("proposal_number", layout.lines[: layout.end])
         m = re.search(r"[A-Za-z]?\d{1,6}", labelled)
-        proposal_number = m.group(0) if m else _read_proposal_number(layout.opening)
+        proposal_number = m.group(0) if m else _number_under_session(layout) or _read_proposal_number(layout.opening)
     catalogue = " ".join(layout.cells("catalogue"))
     kind, confidence["kind"] = _classify(session, title, addressees, catalogue, layout.opening)
     if proposers_only and kind in (KIND_NPC, KIND_CPPCC):

@@ -302,3 +302,21 @@ def test_proposers_from_a_record_label_when_the_body_opens_without_a_salutation(
 
 def test_a_news_section_name_is_never_the_title():
     assert is_furniture_line("今日要闻")
+
+
+def test_copy_to_recipients_separated_by_spaces_or_with_bare_copy_counts():
+    f = _fields("某县交通运输局关于县人大十五届四次会议第17号建议的回复\n党军代表:\n你所提的建议已收悉。现回复如下:\n感谢。\n"
+                "2019年9月16日\n抄送:县人大代联委 县政府督查室\n")
+    assert f.cc == ["县人大代联委", "县政府督查室"]
+    f = _fields("汨罗市规划局关于答复市政协九届三次会议委员意见的函\n闵玉霞委员:\n您提出的意见收悉,现答复如下:\n感谢。\n"
+                "汨罗市规划局\n2015年6月12日\n抄送:市政协提案法制委2份,市政府办3份,委员及所在单位各1份。\n")
+    assert f.cc == ["市政协提案法制委", "市政府办", "委员及所在单位"]
+
+
+def test_a_bare_number_under_the_session_line_is_the_proposal_number_not_a_page_number():
+    f = _fields(
+        "关于“拓宽西外环”的建议的答复\n县人大十八届二次会议\n16\n建议人: 庞益平等\n主办单位: 某县交通运输局\n答复时间: 2018-05-19\n"
+        "庞益平等七位代表:\n你们提出的关于“拓宽西外环”的建议已收悉,现答复如下:\n感谢。\n某县交通运输局\n2018年5月19日\n"
+    )
+    assert f.proposal_number == "16"
+    assert f.session == "县人大十八届二次会议"
