@@ -107,7 +107,7 @@ _NAME_NOISE_RE = re.compile(
     r"[（(]等[）)]|等?(?:[\d一二两三四五六七八九十]+(?:位|名|人))|等$|(?:同志|先生|女士|老师)$|[（(].*?[）)]"
 )
 _GROUP_RE = re.compile(
-    r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|工作组|界别|界|委员会|工委|支部|总支|党组|"
+    r"(?:代表团|代表小组|委员小组|小组|委员组|代表组|联络组|联络处|工作组|界别|界|委员会|工委|支部|总支|党组|"
     r"主席团|商会|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联|妇联|总工会|共青团|团委|科协|侨联|青联|"
     r"(?:市|县|区|省|州)委|党派)(?:中央|市委|省委|区委|县委|州委)?$"
 )
@@ -656,6 +656,10 @@ def _read_issuing_organ(layout: Layout, title: str) -> tuple[str, float]:
             # the site's owner in its footer.
             values += [cell.value for line in layout.main for cell in line.cells
                        if cell.role == "undertaker" and cell.label != "主办单位"]
+        if role == "contact_unit":
+            # "联系单位及电话:郑州市上街区城市管理局 68118611": the unit named before its phone number.
+            values += [_PHONE_RE.sub("", cell.value) for line in lines for cell in line.cells
+                       if cell.label.startswith("联系单位") and cell.role == "phone"]
         for value in values:
             value = re.sub(r"\s+", "", value)
             value = DATE_RE.sub("", value).strip(" ;；")

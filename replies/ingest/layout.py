@@ -255,6 +255,7 @@ _SALUTATION_BEFORE_BODY_RE = re.compile(
     rf"^(?:尊敬的?)?(?P<names>[^。；;：:“”《》，,]{{2,40}}?(?:代表|委员))[，,]?(?={_BODY_OPENING})"
 )
 _NOT_A_SALUTATION_RE = re.compile(r"答复|如下|收悉|研究|办理|提出|关于")
+_PEOPLE_GROUP_ENDING = r"(?:代表团|代表小组|委员小组|代表组|委员组|联络组)$"
 _GROUP_ENDING = r"(?:代表团|代表小组|委员小组|小组|联络组|联络处|界别|支部|局|厅|委|办公室|中心|政府)$"
 _GREETING_RE = re.compile(r"(?:您们?好|你们?好)[！!，,。.：:]?$")
 SALUTATION_RE = re.compile(
@@ -557,6 +558,10 @@ def _salutation_names(free: str, is_addressee_list) -> str | None:
         return None
     bare = _GREETING_RE.sub("", _HONORIFIC_RE.sub("", free).rstrip("！!，,。.：: ")).strip().rstrip("！!，,。.：: ")
     if bare.endswith(ROLE_WORDS) and len(bare) <= 60 and not _NOT_A_SALUTATION_RE.search(bare) \
+            and is_addressee_list(bare):
+        return bare
+    # "甸沙代委员组": a group of deputies or members greeted on its own line without a colon.
+    if re.search(_PEOPLE_GROUP_ENDING, bare) and len(bare) <= 20 and not _NOT_A_SALUTATION_RE.search(bare) \
             and is_addressee_list(bare):
         return bare
     return None

@@ -320,3 +320,18 @@ def test_a_bare_number_under_the_session_line_is_the_proposal_number_not_a_page_
     )
     assert f.proposal_number == "16"
     assert f.session == "县人大十八届二次会议"
+
+
+def test_a_members_group_greeted_without_a_colon_and_an_organ_named_with_its_phone():
+    f = _fields(
+        "某县水务局关于对县政协第九届委员会第33号代表 提案的答复\n发布时间:2020-12-02 16:20\n甸沙代委员组\n"
+        "你们提出的第33号《关于对甸沙乡兴隆河道进行治理的提案》已交由我局研究办理,现答复如下:\n感谢。\n"
+    )
+    assert f.addressees == [Addressee("甸沙代委员组", "")]
+    assert f.proposal_title == "关于对甸沙乡兴隆河道进行治理的提案"
+    f = _fields(
+        "马三朝委员:\n您提出的《关于亮化美化路口雕塑的建议》的提案收悉。现答复如下:\n感谢。\n2020年8月18日\n"
+        "联系单位及电话:郑州市上街区城市管理局 68118611\n联 系 人:熊晓玮\n"
+    )
+    assert f.issuing_organ == "郑州市上街区城市管理局"
+    assert f.phone == "68118611" and f.handler == "熊晓玮"
