@@ -320,6 +320,9 @@ def _title_score(text: str) -> float:
 
 
 _RUN_TITLE_START_RE = re.compile(r"关于|对(?=[^于])")
+# The organ printed above a title, run into it in a one-line page: it starts right after the element
+# before it ends (a 文号's 号, a class mark, a date's digits, a bracket), never after a label's colon.
+_ORGAN_BEFORE_RUN_TITLE_RE = re.compile(rf"(?<=[号\dA-D）)】])(?P<organ>[{CJK}]{{2,30}}?{ORGAN_SUFFIX})$")
 
 
 def _titles_inside_run(text: str, penalty: float, line: int, signing_organ: str, minimum: float) -> list[_TitleCandidate]:
@@ -331,6 +334,10 @@ def _titles_inside_run(text: str, penalty: float, line: int, signing_organ: str,
             begin = start.start()
             if signing_organ and text[:begin].endswith(signing_organ):
                 begin -= len(signing_organ)
+            else:
+                organ = _ORGAN_BEFORE_RUN_TITLE_RE.search(text[:begin])
+                if organ and not holds_furniture(organ["organ"]) and _same_organ(organ["organ"], signing_organ):
+                    begin = organ.start("organ")
             if begin == 0 and end.end() == len(text):
                 continue  # the whole text: already a candidate
             cut = text[begin: end.end()]

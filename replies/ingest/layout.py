@@ -29,7 +29,7 @@ from replies.ingest.furniture import (
     is_furniture_word,
     starts_site_footer,
 )
-from replies.ingest.segmentation import pos_tags
+from replies.ingest.segmentation import is_dictionary_word, pos_tags
 
 # --- labels ----------------------------------------------------------------------------
 
@@ -428,21 +428,41 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
         text = masked.group(0)
         return text if name_score(text) > 0 else text.lstrip("".join(set(text) - set("*＊")))
     # Only the list that ends the head: what stands before a mark or a space is the page's.
-    head = re.split(r"[:：。；;!！?？\]】>›»\s]", head)[-1]
+    head = re.split(r"[:：。；;!！?？\]】>›»\s•]", head)[-1]
     parts = re.split(r"([、，,])", head)
     first, rest = parts[0], "".join(parts[1:])
-    boundaries, position = set(), 0
+    dotted = re.search(rf"(?P<given>[{CJK}]{{1,4}})[·・](?P<family>[{CJK}]{{1,8}})$", first)
+    if dotted:
+        # "买买江·阿不都热西提": a name of the minorities, its parts joined by a middle dot, is read whole;
+        # its first part starts where jieba's last word before it ends.
+        given, start = dotted["given"], 0
+        boundary = first[: dotted.end("given")][-8:]
+        position = 0
+        for word, _ in pos_tags(boundary):
+            if len(boundary) - position <= len(given):
+                start = len(given) - (len(boundary) - position)
+                break
+            position += len(word)
+        name = given[start:] + first[dotted.start("given") + len(given):]
+        if len(name) >= 4 and (not rest or is_addressee_list(name + rest + "代表")):
+            return name + rest
+    boundaries, position, words = set(), 0, {}
     for word, _ in pos_tags(first[-10:]):
         position += len(word)
         boundaries.add(len(first[-10:]) - position)  # characters left after this word, from the end
+        words[len(first[-10:]) - position] = word
     best, names = 0.0, None
     for length in (3, 2, 4):
         if len(first) < length:
             continue
         name = first[-length:]
         score = name_score(name) + (0.3 if (length in boundaries or length == len(first)) else 0.0)
-        if length == 3 and starts_with_surname(name):
-            score += 0.35  # most names have three characters: a surname before a two-character name joins it
+        # Most names have three characters: a surname before a two-character name joins it, unless it ends
+        # a word of the text before ("答复内容陈刚": 容 ends 内容).
+        if length == 3 and starts_with_surname(name) and not (
+                2 in boundaries and 3 not in boundaries and len(words.get(2, "")) >= 2
+                and is_dictionary_word(words[2])):
+            score += 0.35
         if score > best and (not rest or is_addressee_list(name + rest + "代表")):
             best, names = score, name + rest
     return names if names and best >= 0.5 else None

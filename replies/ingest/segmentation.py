@@ -42,3 +42,8 @@ def _pos_tokenizer():
 def pos_tags(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part-of-speech flag) pairs; "nr" marks a personal name."""
     return tuple((pair.word, pair.flag) for pair in _pos_tokenizer().lcut(text, HMM=True))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether jieba knows `word` from its dictionary (not a guess of its HMM, such as "函李")."""
+    return bool(jieba_tokenizer().FREQ.get(word))

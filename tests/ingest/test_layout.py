@@ -335,3 +335,28 @@ def test_a_members_group_greeted_without_a_colon_and_an_organ_named_with_its_pho
     )
     assert f.issuing_organ == "郑州市上街区城市管理局"
     assert f.phone == "68118611" and f.handler == "熊晓玮"
+
+
+def test_in_a_one_line_page_the_organ_after_the_doc_number_heads_the_title():
+    f = _fields(
+        "淅交字〔2019〕136号签发人:冯涛办理结果:B淅川县交通运输局关于县人大十五届四次会议第17号建议的回复"
+        "尊敬的党军、许国平代表:你们所提的“关于县乡村公路连接线建议”已收悉。现回复如下:经研究,该道路已列入计划,"
+        "待资金到位后实施,请代表们继续关心支持交通运输工作,我们将认真听取意见,把工作做得更好。2019年9月16日抄送:县人大代联委"
+    )
+    assert f.title == "淅川县交通运输局关于县人大十五届四次会议第17号建议的回复"
+    assert f.issuing_organ == "淅川县交通运输局"
+
+
+def test_names_in_a_run_a_middle_dot_name_whole_and_no_name_starting_inside_a_word():
+    f = _fields(
+        "买买江·阿不都热西提代表:您在博乐市九届人大二次会议上提出的“关于中小学统一配备专用校车的建议”(第41号建议)收悉,"
+        "现答复如下:经研究,我们将协调交通部门增加城乡公交车辆,满足学生和教师乘车需求,延长公交线路方便群众出行。"
+        "衷心感谢您对我市教育事业的关心和支持。2017年5月17日"
+    )
+    assert f.addressees == [Addressee("买买江·阿不都热西提", "delegate")]
+    f = _fields(
+        "关于对临临高速沿线道路进行整修建议的答复区第十九届人民代表大会第二次会议24建议人:陈刚、马晓东主办单位:某区自然资源局"
+        "答复内容建议内容陈刚、马晓东代表:“关于对临临高速沿线道路进行整修”的建议收悉,现答复如下:整修应避免占用耕地。"
+        "感谢您对我们工作的关心和支持,希望您们继续予以监督和指导。某区自然资源局2023年6月12日"
+    )
+    assert f.addressees == [Addressee("陈刚", "delegate"), Addressee("马晓东", "delegate")]
