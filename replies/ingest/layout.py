@@ -324,6 +324,10 @@ def _is_prose(text: str) -> bool:
     return len(text) > _PARAGRAPH_MIN_CHARS or text.endswith("。") or "收悉" in text
 
 
+# A page's summary of the document above it, run into its date and source line.
+_PAGE_SUMMARY_RE = re.compile(r"(?:导读|内容摘要|摘要)\s*[:：]")
+
+
 def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> Layout:
     """The lines of `text` with the elements found.
 
@@ -355,6 +359,8 @@ def read_layout(text: str, is_addressee_list, name_score=lambda name: 0.5) -> La
         if candidate is not None:
             salutation, names, body_start = i, candidate, i
             break
+        if _PAGE_SUMMARY_RE.search(free) and not line.cells:
+            continue  # "…来源:农业农村部阅读量:12204导读:孟丽红委员提出的…收悉。": the page's summary, not the body
         if body_start is not None:
             if _ACKNOWLEDGEMENT_RE.search(free):
                 break  # the opening of the body: a salutation would stand before it

@@ -360,3 +360,14 @@ def test_names_in_a_run_a_middle_dot_name_whole_and_no_name_starting_inside_a_wo
         "感谢您对我们工作的关心和支持,希望您们继续予以监督和指导。某区自然资源局2023年6月12日"
     )
     assert f.addressees == [Addressee("陈刚", "delegate"), Addressee("马晓东", "delegate")]
+
+
+def test_a_pages_summary_before_the_document_is_not_its_opening():
+    f = _fields(
+        "今日要闻\n农业农村部答复:通过提高农业现代化水平,促进粮食安全\n"
+        "2023-09-08 11:06:27 来源:农业农村部 阅读量:12204 评论\n导读:孟丽红委员提出的《关于促进粮食安全的提案》收悉。现答复如下。\n"
+        "关于政协第十四届全国委员会第一次会议第01025号\n(农业水利类090号)提案答复的函\n孟丽红委员:\n"
+        "您提出的《关于促进粮食安全的提案》收悉。经商自然资源部,现答复如下。\n"
+    )
+    assert f.addressees == [Addressee("孟丽红", "member")]
+    assert f.title == "关于政协第十四届全国委员会第一次会议第01025号(农业水利类090号)提案答复的函"
