@@ -476,6 +476,8 @@ def _names_before_role(head: str, is_addressee_list, name_score) -> str | None:
 
 _RUN_MIN_CHARS = 150
 # "…代表:", "…委员您好!", "…代表（第三组）：": a role word closing a salutation, inside a run of text.
+# "…荣文旅委函〔202366罗丹代表您提出的《…》收悉": the salutation's colon missing, the body's opening right after it.
+_ROLE_BEFORE_BODY_RE = re.compile(r"(?:代表|委员)(?=(?:您们?|你们?)(?:提出|在|所提|于)|《关于|“关于)")
 _ROLE_AND_COLON_RE = re.compile(r"(?:代表|委员)(?=(?:[（(][^）)]{0,12}[)）])?\s*(?:(?:您们?|你们?)好)?[！!，,]?\s*[：:])")
 
 
@@ -485,7 +487,21 @@ def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> lis
     what follows as 主体, and the 发文机关署名 and 成文日期 where the standard prints them."""
     if len(raw) < _RUN_MIN_CHARS:
         return _split_sign_off_out_of_run(raw)
-    for m in _ROLE_AND_COLON_RE.finditer(raw, 0, 800):
+    split = _split_at_role(raw, _ROLE_AND_COLON_RE, is_addressee_list, name_score)
+    if split:
+        return split
+    group = _RUN_GROUP_SALUTATION_RE.search(raw, 0, 800)
+    if group:
+        # The title's words are never part of the name ("…第55号提案的答复雨露乡委员小组:").
+        names = re.split(r"答复函?|复函|的函|意见|办理单|回复|提案|建议|关于", group["names"])[-1]
+        cut = group.end("names") - len(names)
+        if len(names) >= 2 and is_addressee_list(names):
+            return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
+    return _split_at_role(raw, _ROLE_BEFORE_BODY_RE, is_addressee_list, name_score) or _split_sign_off_out_of_run(raw)
+
+
+def _split_at_role(raw: str, role_re: re.Pattern[str], is_addressee_list, name_score) -> list[str] | None:
+    for m in role_re.finditer(raw, 0, 800):
         head = raw[: m.start()]
         if len(head) < 8 or re.search(r"收悉|答复如下|研究办理", head[-40:]):
             continue
@@ -495,14 +511,7 @@ def _split_salutation_out_of_run(raw: str, is_addressee_list, name_score) -> lis
         honorific = re.search(r"尊敬的?$", head[: -len(names)])
         cut = m.start() - len(names) - (len(honorific.group(0)) if honorific else 0)
         return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
-    group = _RUN_GROUP_SALUTATION_RE.search(raw, 0, 800)
-    if group:
-        # The title's words are never part of the name ("…第55号提案的答复雨露乡委员小组:").
-        names = re.split(r"答复函?|复函|的函|意见|办理单|回复|提案|建议|关于", group["names"])[-1]
-        cut = group.end("names") - len(names)
-        if len(names) >= 2 and is_addressee_list(names):
-            return [piece for piece in (raw[:cut].strip(), *_split_sign_off_out_of_run(raw[cut:].strip())) if piece]
-    return _split_sign_off_out_of_run(raw)
+    return None
 
 
 # A group or an organ addressed in a run ("…的复函桂花镇代表团:你们在…", "…协办意见的函区城管局:现将…"): it

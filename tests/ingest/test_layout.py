@@ -371,3 +371,13 @@ def test_a_pages_summary_before_the_document_is_not_its_opening():
     )
     assert f.addressees == [Addressee("孟丽红", "member")]
     assert f.title == "关于政协第十四届全国委员会第一次会议第01025号(农业水利类090号)提案答复的函"
+
+
+def test_in_a_run_a_salutation_without_its_colon_before_the_bodys_opening():
+    f = _fields(
+        "当前位置:首页 > 政务公开 > 人大代表建议办理某区文化和旅游发展委员会关于区十八届人大四次会议第274号建议的复函"
+        "日期:2023-06-27某文旅委函〔2023〕66号罗丹代表您提出的《关于打造乡村旅游的建议》(第274号)收悉。"
+        "经与区农业农村委共同研究办理,现答复如下:一、支持将百果园打造成研学亲子游基地。二、在交通显著位置设置指示牌。"
+    )
+    assert f.addressees == [Addressee("罗丹", "delegate")]
+    assert f.proposal_title == "关于打造乡村旅游的建议"
