@@ -400,8 +400,9 @@ class QueryCompiler:
         if not units or needed >= len(units):
             return None
         if holding is not None and documents:
-            units = [(unit, self.q.any_of([self.q.constant(query, RELAXED_WORD_WEIGHT * rarity(holding(unit), documents)),
-                                           query])) for unit, query in units]
+            units = [(unit, self.q.any_of([
+                self.q.constant(query, RELAXED_WORD_WEIGHT * rarity(holding(unit), documents)), query]))
+                for unit, query in units]
         should = self.q.any_of([self.q.all_of(list(chosen))
                                 for chosen in combinations([query for _, query in units], needed)])
         relaxed = self.q.all_of([*fixed, should]) if fixed else should
