@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from replies.ingest.extract import doc_number_key, find_doc_numbers
 from search.analysis import CJK_CHARACTERS, segment, segment_words, subword_query_pieces
@@ -59,10 +59,13 @@ FUNCTION_WORDS = frozenset({
     "哪儿", "在哪", "在哪里", "多少", "多久", "何时", "什么时候", "啥", "咋", "咋办", "为啥", "是不是",
     "会不会", "可不可以", "可以", "能", "需要", "要", "该", "应该", "在", "呀", "么", "怎么回事",
 })
-# Minimum should match, in the manner of Elasticsearch's "2<75%": up to two words every word is required,
-# beyond that three quarters of them (rounded down). When nothing holds both of two words, one of them.
-ALL_WORDS_UP_TO = 2
+# Minimum should match, in the manner of Elasticsearch's "2<75%", for the relaxed tier (which runs only when
+# few documents hold every word): one of two words, beyond that three quarters of them (rounded down).
 SHOULD_MATCH_SHARE = 0.75
+# A relaxed hit is ranked first by the words it holds, each weighing its rarity (log(1 + documents / documents
+# holding the word or a synonym)) times RELAXED_WORD_WEIGHT, so that the word's own score (title, frequency)
+# only orders the documents holding the same words.
+RELAXED_WORD_WEIGHT = 100.0
 # The relaxed query is an OR of every choice of the required number of words: at most this many words take
 # part (the longest, which say most), so at most C(6, 4) = 15 combinations.
 MAX_RELAXED_WORDS = 6
@@ -231,6 +234,9 @@ class QueryBuilder(Protocol):
     def boosted(self, query: Query, boost: float) -> Query:
         """The query with this boost (replacing its own)."""
 
+    def constant(self, query: Query, score: float) -> Query:
+        """The documents the query matches, each scored `score`."""
+
     def nothing(self) -> Query: ...
 
     def everything(self) -> Query: ...
@@ -262,11 +268,17 @@ def is_question(parsed: ParsedQuery) -> bool:
                for group in parsed.groups for clause in group)
 
 
-def should_match(count: int, *, nothing_found: bool = False) -> int:
-    """How many of `count` words a relaxed match needs: every word up to two, else three quarters; but one of
-    two when nothing holds both, so that a query never finds nothing while its content words occur."""
-    if count <= ALL_WORDS_UP_TO:
-        return max(1, count - 1) if nothing_found else count
+def rarity(holding: int, documents: int) -> float:
+    """A word's weight by how few documents hold it (an inverse document frequency)."""
+    return math.log(1 + documents / max(1, min(holding, documents)))
+
+
+def should_match(count: int) -> int:
+    """How many of `count` words a relaxed match needs: one of two, else three quarters (so that a query never
+    finds nothing while one of its content words occurs, and a short strict tier is followed by the documents
+    holding most of the words)."""
+    if count <= 2:
+        return 1
     return max(1, math.floor(count * SHOULD_MATCH_SHARE))
 
 
@@ -362,11 +374,13 @@ class QueryCompiler:
         found = [self.q.all_of(positive) if len(positive) > 1 else positive[0]] if positive else []
         return self.q.excluding(words, self.q.any_of([*found, *excluded])) if found or excluded else words
 
-    def relaxed(self, parsed: ParsedQuery, *, nothing_found: bool = False) -> Relaxation | None:
+    def relaxed(self, parsed: ParsedQuery, *, holding: Callable[[Unit], int] | None = None,
+                documents: int = 0) -> Relaxation | None:
         """The documents holding most of the query's words but not all of them (those the strict query finds
-        are masked out), or None when the query cannot be relaxed: fewer than three words (two when nothing
-        holds them all), or nothing but phrases, +words, field filters, OR
-        alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for no word here."""
+        are masked out), or None when the query cannot be relaxed: fewer than two words, or nothing but phrases,
+        +words, field filters, OR alternatives and numbers. A lone character (产业连's 连, 不按时's 不) counts for
+        no word here. With `holding` (how many of the `documents` hold a word or its synonyms), a document
+        holding more of the words, and the rarer ones, ranks first (RELAXED_WORD_WEIGHT)."""
         units: list[tuple[Unit, Query]] = []
         fixed: list[Query] = []
         for group in parsed.groups:
@@ -382,9 +396,13 @@ class QueryCompiler:
         if len(units) > MAX_RELAXED_WORDS:
             longest = sorted(range(len(units)), key=lambda index: -len(units[index][0].word))[:MAX_RELAXED_WORDS]
             units = [units[index] for index in sorted(longest)]
-        needed = should_match(len(units), nothing_found=nothing_found)
+        needed = should_match(len(units))
         if not units or needed >= len(units):
             return None
+        if holding is not None and documents:
+            units = [(unit, self.q.any_of([
+                self.q.constant(query, RELAXED_WORD_WEIGHT * rarity(holding(unit), documents)), query]))
+                for unit, query in units]
         should = self.q.any_of([self.q.all_of(list(chosen))
                                 for chosen in combinations([query for _, query in units], needed)])
         relaxed = self.q.all_of([*fixed, should]) if fixed else should

@@ -158,26 +158,27 @@ class ReplySearchResults:
         """When fewer than RELAX_BELOW documents hold every word as typed: up to SUPPLEMENT_SIZE more, shown
         below them under “以下结果未包含全部检索词”. First those holding every word through a synonym
         (公厕 → 公共厕所), then those holding most of the words (search.query.should_match), best first.
-        A misspelling that gets a “您是不是要找” suggestion gets no relaxed hits (a question still does)."""
+        A misspelling that gets a “您是不是要找” suggestion gets no relaxed hits (a question still does, and so does a
+        query whose words' synonyms find something: 小摊扰民 is not a misspelling of 小区扰民)."""
         if self._supplement is None:
             self._supplement = []
             found = 0 if self.parsed.is_empty else self.count()
             if not self.parsed.is_empty and found < RELAX_BELOW and not self.params.scope:  # a scope is asked for strictly
                 misspelt = found == 0 and self.suggestion is not None and not is_question(self.parsed)
-                self._supplement = self._supplementary_hits(nothing_found=found == 0, relax=not misspelt)
+                self._supplement = self._supplementary_hits(found=found, misspelt=misspelt)
         return self._supplement
 
-    def _supplementary_hits(self, *, nothing_found: bool, relax: bool) -> list[ReplyHit]:
+    def _supplementary_hits(self, *, found: int, misspelt: bool) -> list[ReplyHit]:
         hits: list[SearchHit] = []
-        for variant in (EXPANDED, RELAXED) if relax else (EXPANDED,):
-            if len(hits) >= SUPPLEMENT_SIZE:
+        for variant in (EXPANDED, RELAXED):
+            if len(hits) >= SUPPLEMENT_SIZE or (variant == RELAXED and misspelt and not hits):
                 break
             response = search_backend().execute(SearchQuery(parsed=self.parsed, variant=variant,
-                                                             nothing_found=nothing_found, filters=self._filters,
-                                                             sort=self.sort, offset=0, limit=SUPPLEMENT_SIZE))
+                                                             filters=self._filters, sort=self.sort, offset=0,
+                                                             limit=SUPPLEMENT_SIZE))
             seen = {hit.reply_id for hit in hits}
             hits += [hit for hit in response.hits if hit.reply_id not in seen]
-        if (0 if nothing_found else self.count()) + len(hits) < SUPPLEMENT_SIZE:
+        if found + len(hits) < SUPPLEMENT_SIZE:
             hits += self._feedback_hits(known=[*self._run(0, self._page_size).hits, *hits][:RELAX_BELOW])
         units = tuple(unit for group in self.parsed.groups for clause in group if _plain(clause)
                       for unit in self._words.units(clause.text))

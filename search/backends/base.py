@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from search.query import ParsedQuery, Query, QueryBuilder, QueryCompiler
+from search.query import Clause, ParsedQuery, Query, QueryBuilder, QueryCompiler, Unit
 from search.synonyms import synonym_table
 
 # How a SearchQuery's parsed query is searched (search.selectors.ReplySearchResults):
@@ -37,7 +37,6 @@ class SearchQuery:
     parsed: ParsedQuery
     scope: str = ""  # "" (the full text), "title" or "doc_number" (QueryCompiler.in_scope); strict only
     variant: str = STRICT
-    nothing_found: bool = False  # RELAXED only: the strict query found nothing (search.query.should_match)
     feedback: tuple[tuple[str, float], ...] = ()  # FEEDBACK only: (word, weight), from search.feedback
     # Index field → value, every one required; DATE_RANGE_FILTER a range of the reply's date. Filters that no
     # document meets find nothing (an empty set of allowed documents never means "no filter").
@@ -81,8 +80,12 @@ class SearchBackend(ABC):
         expanding = QueryCompiler(self.queries, synonym_table())
         if query.variant == EXPANDED:
             return expanding.beyond(query.parsed, strict)
-        relaxation = expanding.relaxed(query.parsed, nothing_found=query.nothing_found)
+        relaxation = expanding.relaxed(query.parsed, holding=self._holding, documents=self.doc_count())
         return None if relaxation is None else relaxation.query
+
+    def _holding(self, unit: Unit) -> int:
+        """How many documents hold the word or one of its synonyms, each as an exact substring (unfiltered)."""
+        return self.count(SearchQuery(parsed=ParsedQuery([[Clause(form, phrase=True) for form in unit.forms]])))
 
     @abstractmethod
     def execute(self, query: SearchQuery) -> SearchResponse:

@@ -40,11 +40,26 @@ def test_groups_expand_both_ways_and_one_way_lines_one_way():
 def test_the_vocabulary_holds_the_domain_pairs():
     table = build_table(vocabulary_groups())
     pairs = [("医保", "医疗保障"), ("公厕", "公共厕所"), ("小摊", "摊贩"), ("住建局", "住房和城乡建设局"),
-             ("人社局", "人力资源和社会保障局"), ("发改委", "发展和改革委员会"), ("工商局", "市场监督管理局")]
+             ("人社局", "人力资源和社会保障局"), ("发改委", "发展和改革委员会"), ("工商局", "市场监督管理局"),
+             ("新农合", "农村医保"), ("新农合", "农村医疗保险"), ("欠薪", "讨薪"), ("讨薪", "拖欠工资"),
+             ("房产证", "不动产权属证书"), ("公交车", "公交")]
     for typed, expected in pairs:
         assert expected in table.expand(typed), typed
     for word, expansions in table.expansions.items():
         assert word not in expansions and len(set(expansions)) == len(expansions), word
+
+
+def test_the_one_way_domain_entries_stay_one_way():
+    """公交 (公交线路, 公交公司) and 农村医保 say more than 公交车 and 新农合: typed, they are not narrowed."""
+    table = build_table(vocabulary_groups())
+    assert "公交车" not in table.expand("公交") and "新农合" not in table.expand("农村医保")
+
+
+def test_a_bus_query_finds_the_reply_that_says_bus_line(ingest):
+    """公交车 ⇒ 公交: the reply on a 公交线路 holds every word of 公交车 线路 through the synonym."""
+    replies = ingest_replies(ingest, "route_only", "toilet_official")
+    results = reply_search(params=SearchParams(q="公交车 线路"))
+    assert results.count() == 0 and ids("公交车 线路")[0] == replies["route_only"].pk
 
 
 def test_words_in_keeps_the_longest_table_word_whole():

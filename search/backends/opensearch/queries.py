@@ -51,6 +51,9 @@ class OpenSearchQueries:
             body["boost"] = boost
         return boosted
 
+    def constant(self, query: dict, score: float) -> dict:
+        return {"constant_score": {"filter": query, "boost": score}}
+
     def nothing(self) -> dict:
         return {"match_none": {}}
 

@@ -24,6 +24,9 @@ class WhooshQueries:
         query.boost = boost
         return query
 
+    def constant(self, query: wq.Query, score: float) -> wq.Query:
+        return wq.ConstantScoreQuery(query, score=score)
+
     def nothing(self) -> wq.Query:
         return wq.NullQuery
 
