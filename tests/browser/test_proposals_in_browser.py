@@ -9,6 +9,7 @@ test-artifacts/.
 """
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -70,7 +71,8 @@ def write_results(results: dict, blocking: list, capsys, filename: str) -> None:
     assert not blocking, "serious or critical accessibility violations:\n" + "\n".join(blocking)
 
 
-def test_a_proposal_groups_two_units_replies_and_leads_to_the_delegate(browser, live_server, grouped, capsys):
+def test_a_proposal_groups_two_units_replies_and_leads_to_the_delegate(browser, live_server, archive, grouped,
+                                                                        capsys):
     lead, co = grouped
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -78,17 +80,18 @@ def test_a_proposal_groups_two_units_replies_and_leads_to_the_delegate(browser, 
 
     # From a reply to its proposal.
     page.goto(f"{live_server.url}{co.get_absolute_url()}")
-    page.locator(f'a[href="{PROPOSAL_URL}"]').first.click()
-    page.wait_for_url(f"**{PROPOSAL_URL}")
+    page.locator("a.proposal-link").first.click()
+    page.wait_for_url("**/proposals/**/npc/99/")
+    assert unquote(page.url).endswith(PROPOSAL_URL)
     expect(page.get_by_role("heading", level=1)).to_contain_text("关于加快传统制造业高质量发展")
+    # Seed 000 answers the same proposal too (第099号, 朱红), as the lead unit: lead units first, then co-handlers.
     rows = page.locator("table.proposal-replies tbody tr")
-    expect(rows).to_have_count(2)
-    expect(rows.nth(0)).to_contain_text("常州市工业和信息化局")
-    expect(rows.nth(0)).to_contain_text("主办")
-    expect(rows.nth(0)).to_contain_text("A 类")
-    expect(rows.nth(1)).to_contain_text("常州市科学技术局")
-    expect(rows.nth(1)).to_contain_text("会办")
-    expect(rows.nth(1)).to_contain_text("B 类")
+    cells = rows.evaluate_all("rows => rows.map(row => [...row.cells].map(cell => cell.textContent.trim()))")
+    found = [(unit, role, category, link) for unit, role, category, _, link in cells]
+    assert set(found) == {("常州市工业和信息化局", "主办", "A 类", lead.doc_number),
+                          ("常州市科学技术局", "会办", "B 类", co.doc_number),
+                          ("常州市工业和信息化局", "主办", "未注明", archive.seeds["000"].doc_number)}
+    assert [role for _, role, _, _ in found] == ["主办", "主办", "会办"]
     check_at_both_widths(page, "proposal", results, blocking)
 
     # The proposal names its delegates; each has a page of their proposals.
@@ -97,15 +100,22 @@ def test_a_proposal_groups_two_units_replies_and_leads_to_the_delegate(browser, 
     expect(page.get_by_role("heading", level=1)).to_have_text("朱红代表")
     expect(page.locator(".person-proposals")).to_contain_text("常州市工业和信息化局")
     expect(page.locator(".person-proposals")).to_contain_text("常州市科学技术局")
-    expect(page.locator("header .count")).to_contain_text("A 类 1 份")
+    expect(page.locator("header .count")).to_contain_text("A 类 1 份，B 类 1 份")
     check_at_both_widths(page, "person", results, blocking)
+
+    # /stats/ counts their 办理类别 per 发布机构 and year, in tables that fit a phone.
+    page.goto(f"{live_server.url}/stats/")
+    organs = page.locator("table[data-stats=handling_by_organ] tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.trim()))")
+    assert ["常州市工业和信息化局", "1", "0", "0", "1"] in organs and ["常州市科学技术局", "0", "1", "0", "1"] in organs
+    check_at_both_widths(page, "stats-categories", results, blocking)
 
     # The same data in the API.
     person = page.request.get(f"{live_server.url}/api{PERSON_URL}").json()
     assert person["name"] == "朱红"
     proposal = page.request.get(f"{live_server.url}/api{PROPOSAL_URL}").json()
-    assert [(reply["handling_role"], reply["handling_category"]) for reply in proposal["replies"]] == [
-        ("主办", "A"), ("会办", "B")]
+    assert sorted((reply["handling_role"], reply["handling_category"]) for reply in proposal["replies"]) == [
+        ("主办", ""), ("主办", "A"), ("会办", "B")]
     context.close()
     write_results(results, blocking, capsys, "axe-results-proposals.json")
 
