@@ -133,6 +133,13 @@ def archive_statistics_charts(statistics: ArchiveStatistics) -> dict[str, SafeSt
     charts["by_organ"] = bar_chart_svg(
         [ChartRow(value.label, (value.count,)) for value in statistics.by_organ[:CHART_MAX_ROWS]],
         title="各发布机构答复数量", chart_id="chart-by-organ")
+    for name, title, levels in (
+        ("handling_by_year", "每年答复的办理类别（注明类别的）", statistics.handling_categories),
+        ("satisfaction_by_year", "每年答复的满意度（注明满意度的）", statistics.satisfaction_levels),
+    ):
+        rows = [ChartRow(row.label, tuple(row.counts[level] for level in levels)) for row in getattr(statistics, name)]
+        series = tuple(f"{level} 类" for level in levels) if name == "handling_by_year" else levels
+        charts[name] = bar_chart_svg(rows, title=title, chart_id=f"chart-{name.replace('_', '-')}", series=series)
     charts["by_month"] = bar_chart_svg([ChartRow(month.label, (month.count,)) for month in statistics.by_month],
                                        title="各月份成文的答复数量（所有年份合计）", chart_id="chart-by-month")
     return charts

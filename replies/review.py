@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from replies.ingest.errors import IngestRefused
-from replies.ingest.extract import LOW_CONFIDENCE
+from replies.ingest.extract import HANDLING_CATEGORIES, HANDLING_ROLES, LOW_CONFIDENCE, SATISFACTION_LEVELS
 from replies.ingest.parsers.registry import SUPPORTED_TYPES, parser_for
 from replies.ingest.pipeline import MOJIBAKE_UNREPAIRED_FLAG, UNREAD_FLAGS, configured_tools, repair_text
 from replies.models import Addressee, Reply, SourceFile
@@ -152,6 +152,8 @@ def _needles(reply: Reply, name: str) -> list[list[str]]:
         return [_date_needles(value)] if value else []
     if name == "proposal_number":
         return [[f"第{value}号", f"{value}号"]] if value else []
+    if name == "handling_category":  # one letter: found only as a category is printed (B类, （B）)
+        return [[f"{value}类", f"（{value}）", f"({value})"]] if value else []
     if name == "doc_number":
         if not value:
             return []
@@ -262,7 +264,7 @@ class AddresseesField(ListField):
 
 REVIEW_FIELDS = (
     "title", "kind", "doc_number", "session", "proposal_number", "proposal_title", "addressees", "handling_category",
-    "issuing_organ", "signer", "handler", "phone", "cc", "date", "year", "index_number", "subject_category",
+    "handling_role", "satisfaction", "issuing_organ", "signer", "handler", "phone", "cc", "date", "year", "index_number", "subject_category",
     "genre", "body",
 )
 
@@ -274,6 +276,15 @@ class ReviewForm(forms.ModelForm):
     # Not a column: saved through replies.services.reply_save(addressees=…).
     addressees = AddresseesField(label="答复对象", required=False,
                                  help_text="多人用顿号（、）分隔；姓名后写“代表”或“委员”标明身份")
+    # Only the values the archive counts and filters on (/stats/, the facets): a choice, never free text.
+    handling_category = forms.ChoiceField(
+        label="办理类别", required=False, choices=[("", "未注明"), *((value, f"{value} 类") for value in HANDLING_CATEGORIES)],
+        help_text="A 类：已解决或采纳；B 类：正在解决或列入计划；C 类：暂时不能解决")
+    handling_role = forms.ChoiceField(label="承办角色", required=False,
+                                      choices=[("", "未注明"), *((value, f"{value}单位") for value in HANDLING_ROLES)])
+    satisfaction = forms.ChoiceField(label="满意度", required=False,
+                                     choices=[("", "未注明"), *((value, value) for value in SATISFACTION_LEVELS)],
+                                     help_text="代表、委员的测评意见，答复或网页注明时填写")
 
     class Meta:
         model = Reply

@@ -8,11 +8,13 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from replies.ingest.extract import doc_number_key, parse_doc_number
+from replies.ingest.extract import HANDLING_CATEGORIES, SATISFACTION_LEVELS, doc_number_key, parse_doc_number
 from replies.ingest.sessions import CPPCC, ProposalKey, congress_of, congress_pattern, normalised_name
 from replies.models import SORT_DATE, Addressee, CitedDocument, Commitment, PersonMerge, Reply, SourceFile, Topic
 
-BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic")
+BROWSE_FILTERS = ("kind", "year", "session", "signer", "topic", "handling", "satisfaction")
+# Browse filters whose parameter is not the Reply field's name (the search's parameters: search.selectors.FILTER_FIELDS).
+BROWSE_FIELDS = {"handling": "handling_category"}
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ def reply_list(*, user, filters: dict[str, str] | None = None) -> QuerySet[Reply
             replies = replies.filter(topics__slug=value)
         elif name == "year":
             replies = replies.filter(year=int(value)) if value.isascii() and value.isdigit() else replies.none()
-        elif name in ("kind", "session", "signer"):
-            replies = replies.filter(**{name: value})
+        elif name in ("kind", "session", "signer", "handling", "satisfaction"):
+            replies = replies.filter(**{BROWSE_FIELDS.get(name, name): value})
     return replies.newest_first()
 
 
@@ -99,12 +101,32 @@ def browse_facet(*, user, name: str, limit: int | None = None, filters: dict[str
         )
         values = [FacetValue(topic.slug, topic.name, topic.n) for topic in topics]
     else:
-        rows = replies.exclude(**{f"{name}__isnull": True}).exclude(**{name: ""} if name != "year" else {})
-        rows = rows.values(name).annotate(n=Count("id", distinct=True)).filter(n__gt=0)
-        rows = rows.order_by(f"-{name}") if name == "year" else rows.order_by("-n", name)
-        labels = dict(Reply.Kind.choices) if name == "kind" else {}
-        values = [FacetValue(str(row[name]), labels.get(row[name], str(row[name])), row["n"]) for row in rows]
+        field = BROWSE_FIELDS.get(name, name)
+        rows = replies.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""} if field != "year" else {})
+        rows = rows.values(field).annotate(n=Count("id", distinct=True)).filter(n__gt=0)
+        if field == "year":
+            rows = rows.order_by("-year")
+        elif name in ("handling", "satisfaction"):  # A, B, C and 满意, 基本满意, 不满意 in their own order
+            rows = sorted(rows, key=lambda row: facet_order(name, row[field]))
+        else:
+            rows = rows.order_by("-n", field)
+        values = [FacetValue(str(row[field]), facet_label(name, str(row[field])), row["n"]) for row in rows]
     return values[:limit] if limit else values
+
+
+def facet_order(name: str, value: str) -> tuple[int, str]:
+    """Where a value stands in its facet when the values have an order of their own (办理类别, 满意度)."""
+    order = SATISFACTION_LEVELS if name == "satisfaction" else HANDLING_CATEGORIES if name == "handling" else ()
+    return (order.index(value) if value in order else len(order), value)
+
+
+def facet_label(name: str, value: str) -> str:
+    """A facet value as a list of values shows it (the chip of an active filter says which dimension it is)."""
+    if name == "kind":
+        return dict(Reply.Kind.choices).get(value, value)
+    if name == "handling":
+        return f"{value} 类"
+    return value
 
 
 def filter_label(name: str, value: str) -> str:
@@ -115,6 +137,8 @@ def filter_label(name: str, value: str) -> str:
         return topic.name if topic else value
     if name == "handling":
         return f"办理类别 {value} 类"
+    if name == "satisfaction":
+        return f"满意度：{value}"
     return value
 
 
@@ -233,6 +257,23 @@ class MonthCount:
 
 
 @dataclass(frozen=True)
+class LevelCounts:
+    """One organ's or one year's replies per 办理类别 (A, B, C) or per 满意度: those that print one."""
+
+    value: str  # the organ or the year as a filter gives it; "" when the replies name none
+    label: str
+    counts: dict[str, int]  # every level → its number of replies, in the levels' order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+UNKNOWN_ORGAN = "未注明发布机构"
+UNKNOWN_YEAR = "未注明年份"
+
+
+@dataclass(frozen=True)
 class ArchiveStatistics:
     total: int
     includes_drafts: bool
@@ -243,6 +284,14 @@ class ArchiveStatistics:
     by_signer: list[FacetValue]
     by_organ: list[FacetValue]  # per 发布机构, most first; replies without one are not counted here
     by_month: list[MonthCount]  # per month of the 成文日期, every year together, January first
+    # 办理类别 and 满意度 per 发布机构 (most first) and per year (oldest first, the unknown year last); only the
+    # replies that print one are counted, and an organ or year none of whose replies does is left out.
+    handling_categories: tuple[str, ...] = HANDLING_CATEGORIES
+    satisfaction_levels: tuple[str, ...] = SATISFACTION_LEVELS
+    handling_by_organ: list[LevelCounts] = ()
+    handling_by_year: list[LevelCounts] = ()
+    satisfaction_by_organ: list[LevelCounts] = ()
+    satisfaction_by_year: list[LevelCounts] = ()
 
     @property
     def undated(self) -> YearKindCounts | None:
@@ -278,7 +327,27 @@ def archive_statistics(*, user) -> ArchiveStatistics:
                   replies.exclude(issuing_organ="").order_by().values("issuing_organ").annotate(n=Count("id"))
                   .order_by("-n", "issuing_organ")],
         by_month=[MonthCount(month, per_month.get(month, 0)) for month in range(1, 13)],
+        handling_by_organ=_level_counts(replies, group="issuing_organ", field="handling_category", levels=HANDLING_CATEGORIES),
+        handling_by_year=_level_counts(replies, group="year", field="handling_category", levels=HANDLING_CATEGORIES),
+        satisfaction_by_organ=_level_counts(replies, group="issuing_organ", field="satisfaction", levels=SATISFACTION_LEVELS),
+        satisfaction_by_year=_level_counts(replies, group="year", field="satisfaction", levels=SATISFACTION_LEVELS),
     )
+
+
+def _level_counts(replies: QuerySet[Reply], *, group: str, field: str, levels: tuple[str, ...]) -> list[LevelCounts]:
+    """The replies per `group` (issuing_organ or year) and per level of `field` (办理类别 or 满意度), in one query."""
+    per_group: dict = {}
+    rows = replies.filter(**{f"{field}__in": levels}).order_by().values(group, field).annotate(n=Count("id"))
+    for row in rows:
+        per_group.setdefault(row[group], dict.fromkeys(levels, 0))[row[field]] = row["n"]
+    if group == "year":
+        keys = sorted(per_group, key=lambda year: (year is None, year or 0))
+        unknown = UNKNOWN_YEAR
+    else:
+        keys = sorted(per_group, key=lambda organ: (organ == "", -sum(per_group[organ].values()), organ))
+        unknown = UNKNOWN_ORGAN
+    return [LevelCounts("" if key in (None, "") else str(key), unknown if key in (None, "") else str(key), per_group[key])
+            for key in keys]
 
 
 # --- proposals: every reply to one proposal together ---------------------------------------------------------

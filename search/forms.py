@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.validators import validate_slug
 
+from replies.ingest.extract import HANDLING_CATEGORIES, SATISFACTION_LEVELS
 from search.selectors import SCOPE_CHOICES, SORT_CHOICES, SearchParams
 
 # C0 and C1 control characters (NUL, ESC, DEL …): no query means them, and no stored value holds them.
@@ -18,6 +19,16 @@ def refuse_control_characters(value: str) -> None:
 def refuse_non_year(value: str) -> None:
     if not re.fullmatch(r"[0-9]{1,4}", value):
         raise ValidationError("年份应为数字。", code="year")
+
+
+def refuse_non_handling_category(value: str) -> None:
+    if value not in HANDLING_CATEGORIES:
+        raise ValidationError("办理类别应为 A、B 或 C。", code="handling")
+
+
+def refuse_non_satisfaction(value: str) -> None:
+    if value not in SATISFACTION_LEVELS:
+        raise ValidationError("满意度应为满意、基本满意或不满意。", code="satisfaction")
 
 
 class QueryField(forms.CharField):
@@ -45,16 +56,13 @@ class FilterForm(forms.Form):
     signer = FilterField(required=False)
     session = FilterField(required=False)
     topic = FilterField(required=False, validators=[validate_slug])
+    handling = FilterField(required=False, validators=[refuse_non_handling_category])
+    satisfaction = FilterField(required=False, validators=[refuse_non_satisfaction])
 
     def filter_errors(self) -> dict[str, list[str]]:
         """The filters that are not valid, with why; an empty dict when all are."""
         self.is_valid()
         return {name: errors for name, errors in self.errors.items() if isinstance(self.fields.get(name), FilterField)}
-
-
-def refuse_non_handling_category(value: str) -> None:
-    if value not in ("A", "B", "C"):
-        raise ValidationError("办理类别应为 A、B 或 C。", code="handling")
 
 
 class DateFilterField(forms.DateField):
@@ -69,7 +77,6 @@ class SearchForm(FilterForm):
 
     q = QueryField(label="检索词", required=False, strip=True)
     organ = FilterField(required=False)
-    handling = FilterField(required=False, validators=[refuse_non_handling_category])
     date_from = DateFilterField(label="成文日期自")
     date_to = DateFilterField(label="至")
     scope = forms.ChoiceField(choices=list(SCOPE_CHOICES.items()), required=False)

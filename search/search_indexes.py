@@ -32,6 +32,7 @@ class ReplyIndex(indexes.SearchIndex, indexes.Indexable):
     signer = KeywordField(model_attr="signer")
     issuing_organ = KeywordField(model_attr="issuing_organ")
     handling_category = KeywordField(model_attr="handling_category")
+    satisfaction = KeywordField(model_attr="satisfaction")
     topics = KeywordListField()
     addressees = KeywordListField()
     date = indexes.DateField(model_attr="date", null=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from replies.models import Reply, Topic
-from replies.selectors import FacetValue
+from replies.selectors import FacetValue, facet_label, facet_order
 from search.backends import search_backend
 from search.backends.base import (
     DATE_RANGE_FILTER,
@@ -24,10 +24,11 @@ from search.query import ParsedQuery, QueryWords, Unit, is_question, parse_query
 from search.suggest import suggest_query, suggest_unquoted
 from search.synonyms import synonym_table
 
-FACET_FIELDS = ("kind", "year", "session", "signer", "issuing_organ", "topics")
+FACET_FIELDS = ("kind", "year", "session", "signer", "issuing_organ", "topics", "handling_category", "satisfaction")
 SORT_CHOICES = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 FILTER_FIELDS = {"kind": "kind", "year": "year", "signer": "signer", "session": "session",
-                 "topic": "topics", "organ": "issuing_organ", "handling": "handling_category"}
+                 "topic": "topics", "organ": "issuing_organ", "handling": "handling_category",
+                 "satisfaction": "satisfaction"}
 SCOPE_CHOICES = {"": "全文", "title": "标题", "doc_number": "文号"}
 # When fewer than RELAX_BELOW documents hold every word as typed, up to SUPPLEMENT_SIZE more follow below them
 # (ReplySearchResults.supplement): those holding the words through synonyms, then those holding most words.
@@ -55,7 +56,8 @@ class SearchParams:
     session: str = ""
     topic: str = ""
     organ: str = ""
-    handling: str = ""
+    handling: str = ""  # 办理类别 A, B or C
+    satisfaction: str = ""  # 满意, 基本满意 or 不满意
     date_from: str = ""  # 成文日期 from, YYYY-MM-DD (validated by search.forms)
     date_to: str = ""
     scope: str = ""
@@ -288,17 +290,20 @@ def reply_hit(hit: SearchHit, row: Reply, *, highlight_terms: list[str] = (),
 
 
 FACET_PARAMETERS = {"kind": "kind", "year": "year", "session": "session", "signer": "signer",
-                    "issuing_organ": "organ", "topics": "topic"}
+                    "issuing_organ": "organ", "topics": "topic", "handling_category": "handling",
+                    "satisfaction": "satisfaction"}
 
 
 def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
     """Facet counts keyed by the URL parameter that filters on them, with readable labels."""
     topic_names = dict(Topic.objects.values_list("slug", "name")) if facets.get("topics") else {}
-    kind_names = dict(Reply.Kind.choices)
     labelled = {}
     for fieldname, counts in facets.items():
-        names = kind_names if fieldname == "kind" else topic_names if fieldname == "topics" else {}
-        labelled[FACET_PARAMETERS[fieldname]] = [FacetValue(value, names.get(value, value), count) for value, count in counts]
+        name = FACET_PARAMETERS[fieldname]
+        if name in ("handling", "satisfaction"):  # A, B, C and 满意, 基本满意, 不满意 in their own order
+            counts = sorted(counts, key=lambda item: facet_order(name, item[0]))
+        labelled[name] = [FacetValue(value, topic_names.get(value, value) if name == "topic" else facet_label(name, value),
+                                     count) for value, count in counts if count > 0]
     return labelled
 
 

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from replies.ingest.extract import SATISFACTION_LEVELS
 from replies.selectors import filter_label
 from search.forms import search_params_from_query
 from search.selectors import (
@@ -30,6 +31,7 @@ def search(request):
         "sort": results.sort,
         "sort_choices": SORT_CHOICES,
         "scope_choices": SCOPE_CHOICES,
+        "satisfaction_levels": SATISFACTION_LEVELS,
         "active_filters": _active_filters(params),
     }
     return render(request, "search/search.html", context)

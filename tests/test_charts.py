@@ -1,3 +1,4 @@
+import re
 import xml.etree.ElementTree as ET
 
 from replies.charts import ChartRow, bar_chart_svg, fit_label, text_width
@@ -64,3 +65,41 @@ def test_text_width_counts_wide_characters_as_one_em():
     assert text_width("答复") == 28 and text_width("ab") == 2 * 14 * 0.6
     assert fit_label("短", max_width=100) == "短"
     assert fit_label("一二三四五六", max_width=56) == "一二三…"
+
+
+def test_handling_category_and_satisfaction_counted_per_organ_and_year(client, seeds):
+    """/stats/ and /api/stats/ (one selector) count 办理类别 and 满意度 per 发布机构 and per year; a count links to
+    the replies it counts, a 0 is never a link."""
+    from replies.models import Reply
+
+    marks = {"000": ("A", "满意"), "002": ("B", "基本满意"), "003": ("A", "")}
+    for prefix, (category, satisfaction) in marks.items():
+        Reply.objects.filter(pk=seeds[prefix].pk).update(handling_category=category, satisfaction=satisfaction)
+    replies = Reply.objects.published()
+    data = client.get("/api/stats/").json()
+    assert data["handling_categories"] == ["A", "B", "C"] and data["satisfaction_levels"] == ["满意", "基本满意", "不满意"]
+    for field, name, levels in (("handling_category", "handling", data["handling_categories"]),
+                                ("satisfaction", "satisfaction", data["satisfaction_levels"])):
+        marked = replies.exclude(**{field: ""})
+        by_organ = {row["value"]: row["counts"] for row in data[f"{name}_by_organ"]}
+        assert by_organ == {organ: {level: marked.filter(issuing_organ=organ, **{field: level}).count() for level in levels}
+                            for organ in set(marked.values_list("issuing_organ", flat=True))}, name
+        by_year = {row["value"]: row["counts"] for row in data[f"{name}_by_year"]}
+        assert by_year == {str(year or ""): {level: marked.filter(year=year, **{field: level}).count() for level in levels}
+                           for year in set(marked.values_list("year", flat=True))}, name
+        for row in data[f"{name}_by_organ"] + data[f"{name}_by_year"]:
+            assert row["total"] == sum(row["counts"].values())
+    assert sum(row["total"] for row in data["handling_by_year"]) == 3
+    assert sum(row["total"] for row in data["satisfaction_by_organ"]) == 2
+
+    page = client.get("/stats/").content.decode()
+    assert "按办理类别" in page and "按满意度" in page
+    table = page.split('data-stats="handling_by_organ"', 1)[1].split("</table>", 1)[0]
+    organ = seeds["000"].issuing_organ
+    count_a = replies.filter(issuing_organ=organ, handling_category="A").count()
+    assert re.search(rf'<td data-level="A"><a href="/search/\?organ=[^"]+&amp;handling=A">{count_a}</a></td>', table)
+    assert '<td data-level="C">0</td>' in table, "a 0 is not a link"
+    year_table = page.split('data-stats="satisfaction_by_year"', 1)[1].split("</table>", 1)[0]
+    year = seeds["000"].year
+    assert f'href="/replies/?year={year}&amp;satisfaction=%E6%BB%A1%E6%84%8F"' in year_table
+    assert 'id="chart-handling-by-year"' in page and 'id="chart-satisfaction-by-year"' in page

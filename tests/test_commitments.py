@@ -18,6 +18,32 @@ def test_seeds_000_002_003_show_their_commitments(seeds):
     assert seeds["003"].commitments.filter(sentence__startswith="下一步，我市将按照省产业强链行动计划").exists()
 
 
+def test_each_seeds_reply_page_shows_its_commitments(client, seeds, settings, django_user_model):
+    """The Done-when of issue 18: seeds 000, 002 and 003 each show their commitments on their page (to staff, and to
+    the public with PUBLIC_COMMITMENTS); 002's promise carries a deadline read from the reply's year."""
+    from django.utils.html import escape
+
+    def commitments_section(reply) -> str:
+        page = client.get(reply.get_absolute_url()).content.decode()
+        assert 'class="commitments-of-reply"' in page, reply
+        return page.split('class="commitments-of-reply"', 1)[1].split("</section>", 1)[0]
+
+    assert 'class="commitments-of-reply"' not in client.get(seeds["002"].get_absolute_url()).content.decode(), \
+        "the public sees none by default"
+    client.force_login(django_user_model.objects.create_user("staff", password="a-long-test-password", is_staff=True))
+    for prefix in ("000", "002", "003"):
+        section = commitments_section(seeds[prefix])
+        for commitment in seeds[prefix].commitments.all():
+            assert escape(commitment.sentence) in section, (prefix, commitment.sentence)
+    section = commitments_section(seeds["002"])
+    promise = section.split("认定省级以上企业技术中心30家", 1)[1].split("</li>", 1)[0]
+    assert '<time datetime="2021-12-31">2021年12月31日</time>' in promise and "已逾期" in promise
+    client.logout()
+    settings.PUBLIC_COMMITMENTS = True
+    for prefix in ("000", "002", "003"):
+        assert seeds[prefix].commitments.first().sentence[:20] in commitments_section(seeds[prefix])
+
+
 def test_a_mark_survives_a_save_when_the_sentence_is_unchanged(seeds, django_user_model):
     staff = django_user_model.objects.create_user("staff", is_staff=True)
     reply = seeds["002"]

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from replies.models import Reply
 from replies.services import reply_unpublish
-from search.indexing import INDEX_WRITER_LOCK
+from search.indexing import INDEX_WRITER_LOCK, index_update_replies, index_writer_lock
 from search.selectors import FILTER_FIELDS, SearchParams, reply_related, reply_search
 
 SECRET_WORD = "琥珀酸钠"
@@ -33,6 +33,10 @@ def archive_with_draft(seeds, ingest, settings):
     settings.RATELIMIT_ENABLE = False
     draft = ingest(content=DRAFT_TEXT.encode(), filename="secret.txt", publish=False).reply
     assert draft.status == Reply.Status.DRAFT and draft.signer == "甄隐秘"
+    Reply.objects.filter(pk=draft.pk).update(handling_category="C", satisfaction="不满意")
+    draft.refresh_from_db()
+    with index_writer_lock(wait=True):
+        index_update_replies(reply_ids=[draft.pk])
     return draft
 
 
@@ -44,7 +48,9 @@ def _filter_values(draft: Reply) -> dict[str, list[str]]:
     nothing = {"kind": "other", "year": "1900", "signer": NOBODY, "session": "第九十九届",
                "topic": "no-such-topic", "organ": "不存在的机关"}
     values = {name: ["", own[name], nothing[name]] for name in FILTER_FIELDS if name in own}
-    values["handling"] = ["", "C"]  # no reply here has a 办理类别: C matches nothing
+    # No published reply here has a 办理类别 or a 满意度: the draft's own (C, 不满意) match nothing published.
+    values["handling"] = ["", draft.handling_category]
+    values["satisfaction"] = ["", draft.satisfaction]
     assert set(values) == set(FILTER_FIELDS), "every filter dimension is probed"
     return values
 
@@ -52,7 +58,7 @@ def _filter_values(draft: Reply) -> dict[str, list[str]]:
 def _published_matching(filters: dict[str, str]) -> set[int]:
     rows = Reply.objects.published()
     lookups = {"kind": "kind", "year": "year", "signer": "signer", "session": "session",
-               "topic": "topics__slug", "organ": "issuing_organ", "handling": "handling_category"}
+               "topic": "topics__slug", "organ": "issuing_organ", "handling": "handling_category", "satisfaction": "satisfaction"}
     for name, value in filters.items():
         if value:
             rows = rows.filter(**{lookups[name]: value})
@@ -74,9 +80,9 @@ def test_no_combination_of_filters_lets_a_draft_through(archive_with_draft):
             assert results.count() == len(expected), (q, filters)
             assert {hit.reply_id for hit in hits} == expected, (q, filters)
             facet_values = {value for counts in results.facets.values() for value, _ in counts}
-            assert not facet_values & {draft.signer, draft.session, "保密局"}, (q, filters)
+            assert not facet_values & {draft.signer, draft.session, "保密局", "C", "不满意"}, (q, filters)
             checked += 1
-    assert checked == 2 * 2 * 3 ** (len(names) - 1)
+    assert checked == 2 * 2 * 2 * 3 ** (len(names) - 2)  # two queries; handling and satisfaction two values each
 
 
 def test_staff_still_find_the_draft(archive_with_draft):

@@ -64,8 +64,11 @@ def test_browse_facet_counts_match_the_database_under_every_combination_of_filte
     topic = Topic.objects.create(slug="industry", name="产业")
     dated["2021"].topics.add(topic)
     dated["2010"].topics.add(topic)
+    Reply.objects.filter(pk=dated["2021"].pk).update(handling_category="A", satisfaction="满意")
+    Reply.objects.filter(pk=dated["2010"].pk).update(handling_category="A", satisfaction="基本满意")
+    Reply.objects.filter(pk=dated["2005"].pk).update(handling_category="C")
     values = {"kind": ["", "npc_suggestion", "other"], "year": ["", "2021", "2010"], "signer": ["", "张三", "李四"],
-              "session": [""], "topic": ["", "industry"]}
+              "session": [""], "topic": ["", "industry"], "handling": ["", "A"], "satisfaction": ["", "满意"]}
     anonymous = AnonymousUser()
     for combination in itertools.product(*values.values()):
         filters = dict(zip(values, combination))
@@ -76,3 +79,4 @@ def test_browse_facet_counts_match_the_database_under_every_combination_of_filte
                 assert value.count == expected > 0, (filters, name, value)
     page = client.get(reverse("replies:reply_list"), {"year": "2021"}).content.decode()
     assert "其他文件" not in page.split("分类浏览", 1)[1], "a value with no result under the filters is not offered"
+    assert "C 类" not in page.split("分类浏览", 1)[1] and "A 类" in page.split("分类浏览", 1)[1]

@@ -243,9 +243,10 @@ def test_statistics_page_draws_charts_beside_tables(client, seeds):
     response = client.get("/stats/")
     page = response.content.decode()
     assert response.status_code == 200
-    # per year and kind, session, topic, signer, 发布机构 and month
-    assert page.count("<svg") == 6 and page.count('role="img"') == 6
-    assert page.count("<table") == 6 and page.count("<caption>") == 6
+    # per year and kind, session, topic, signer, 发布机构, 办理类别 and 满意度 per year, and month
+    assert page.count("<svg") == 8 and page.count('role="img"') == 8
+    # … and tables of 办理类别 and 满意度 per 发布机构 as well
+    assert page.count("<table") == 10 and page.count("<caption>") == 10
     assert 'scope="col"' in page and 'scope="row"' in page
     assert "<script" not in page
     signer = seeds["000"].signer

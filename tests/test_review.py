@@ -187,6 +187,36 @@ def test_addressees_are_corrected_in_place_with_their_roles(client, drafts, arch
     assert [hit.reply_id for hit in reply_search(params=SearchParams(q="钱更正"), include_drafts=True)[0:5]] == [reply.pk]
 
 
+def test_handling_category_role_and_satisfaction_are_shown_and_corrected(client, drafts, archive_admin,
+                                                                        django_capture_on_commit_callbacks):
+    reply = drafts["000"]
+    Reply.objects.filter(pk=reply.pk).update(handling_category="B", handling_role="")
+    reply.refresh_from_db()
+    client.force_login(archive_admin)
+    page = client.get(f"/review/{reply.pk}/").content.decode()
+    for name, label in (("handling_category", "办理类别"), ("handling_role", "承办角色"), ("satisfaction", "满意度")):
+        row = page.split(f'for="id_{name}"', 1)[1].split("</div>", 1)[0]
+        assert label in row and f'<select name="{name}"' in row, name
+    assert '<option value="B" selected>B 类</option>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/review/{reply.pk}/", form_data(
+            reply, handling_category="A", handling_role="会办", satisfaction="基本满意", action="save"))
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert (reply.handling_category, reply.handling_role, reply.satisfaction) == ("A", "会办", "基本满意")
+    assert {"handling_category", "handling_role", "satisfaction"} <= set(reply.corrected_fields)
+    edited = AuditEvent.objects.get(reply=reply, action=AuditEvent.Action.EDITED)
+    assert edited.detail == "修改了：办理类别、承办角色、满意度" and edited.user == archive_admin
+    from search.selectors import SearchParams, reply_search
+
+    found = reply_search(params=SearchParams(satisfaction="基本满意"), include_drafts=True)
+    assert [hit.reply_id for hit in found[0:5]] == [reply.pk], "the index follows the correction"
+    # Only the values the archive counts: anything else is refused, and nothing is saved.
+    response = client.post(f"/review/{reply.pk}/", form_data(reply, satisfaction="很满意", action="save"))
+    assert response.status_code == 400
+    assert Reply.objects.get(pk=reply.pk).satisfaction == "基本满意"
+
+
 def test_publishing_without_changes_records_no_edit(client, drafts, archive_admin):
     reply = drafts["002"]
     client.force_login(archive_admin)

@@ -1,7 +1,8 @@
+from django.conf import settings
 from rest_framework import serializers
 
-from replies.models import Addressee, Reply
-from replies.selectors import Person, Proposal, proposal_url, reply_proposal_key
+from replies.models import Addressee, Commitment, Reply
+from replies.selectors import Person, Proposal, person_links, proposal_url, reply_commitments, reply_proposal_key
 from replies.ingest.sessions import ProposalKey
 
 
@@ -17,7 +18,9 @@ class AddresseeSerializer(serializers.ModelSerializer):
 
 class ReplySerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
-    addressees = AddresseeSerializer(many=True, read_only=True)
+    # Each delegate or member with the address of their page (/people/…) when the reply names its proposal's
+    # congress; else url is null.
+    addressees = serializers.SerializerMethodField()
     topics = serializers.SerializerMethodField()
     source_sha256 = serializers.SerializerMethodField()
     source_filename = serializers.SerializerMethodField()
@@ -36,6 +39,14 @@ class ReplySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = reply.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+    def get_addressees(self, reply: Reply) -> list[dict]:
+        people = AddresseeSerializer(reply.addressees.all(), many=True).data
+        key = reply_proposal_key(reply)
+        urls = dict(person_links([person["name"] for person in people], key)) if key else {}
+        request = self.context.get("request")
+        return [{**person, "url": absolute(request, urls[person["name"]]) if urls.get(person["name"]) else None}
+                for person in people]
 
     def get_proposal_url(self, reply: Reply) -> str | None:
         key = reply_proposal_key(reply)
@@ -56,6 +67,32 @@ class ReplySerializer(serializers.ModelSerializer):
 class ReplyDetailSerializer(ReplySerializer):
     class Meta(ReplySerializer.Meta):
         fields = [*ReplySerializer.Meta.fields, "body"]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue")
+
+    class Meta:
+        model = Commitment
+        fields = ["sentence", "start", "end", "deadline", "status", "overdue", "note"]
+
+
+class ReplyWithCommitmentsSerializer(ReplyDetailSerializer):
+    """/api/replies/<id>/: the reply and, when the client may see them (staff; the public for a published reply
+    with PUBLIC_COMMITMENTS), its commitments; else commitments is null. Not in the archive's downloads, which are
+    the same for whoever asks."""
+
+    commitments = serializers.SerializerMethodField()
+
+    class Meta(ReplyDetailSerializer.Meta):
+        fields = [*ReplyDetailSerializer.Meta.fields, "commitments"]
+
+    def get_commitments(self, reply: Reply) -> list[dict] | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not (user.is_staff or (settings.PUBLIC_COMMITMENTS and reply.is_published)):
+            return None
+        return CommitmentSerializer(reply_commitments(user=user, reply=reply), many=True).data
 
 
 class SearchHitSerializer(serializers.Serializer):

@@ -3,11 +3,15 @@ all for staff)."""
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from replies.selectors import ArchiveStatistics, FacetValue, archive_statistics
+from replies.selectors import ArchiveStatistics, FacetValue, LevelCounts, archive_statistics
 
 
 def _values(values: list[FacetValue]) -> list[dict]:
     return [{"value": value.value, "label": value.label, "count": value.count} for value in values]
+
+
+def _levels(rows: list[LevelCounts]) -> list[dict]:
+    return [{"value": row.value, "label": row.label, "counts": row.counts, "total": row.total} for row in rows]
 
 
 def statistics_data(statistics: ArchiveStatistics) -> dict:
@@ -25,6 +29,14 @@ def statistics_data(statistics: ArchiveStatistics) -> dict:
         "by_month": [{"month": month.month, "label": month.label, "count": month.count} for month in statistics.by_month],
         # Replies with no known year are in by_year_and_kind as year null; these are their numbers.
         "undated": statistics.undated.total if statistics.undated else 0,
+        # 办理类别 and 满意度 per 发布机构 and per year, counting the replies that print one ("value" is "" for the
+        # replies that name no organ or no year).
+        "handling_categories": list(statistics.handling_categories),
+        "satisfaction_levels": list(statistics.satisfaction_levels),
+        "handling_by_organ": _levels(statistics.handling_by_organ),
+        "handling_by_year": _levels(statistics.handling_by_year),
+        "satisfaction_by_organ": _levels(statistics.satisfaction_by_organ),
+        "satisfaction_by_year": _levels(statistics.satisfaction_by_year),
     }
 
 

@@ -11,7 +11,7 @@ from replies.api.serializers import (
     PersonSerializer,
     ProposalSerializer,
     ProposalSummarySerializer,
-    ReplyDetailSerializer,
+    ReplyWithCommitmentsSerializer,
     ReplySerializer,
     SearchHitSerializer,
 )
@@ -29,7 +29,7 @@ class ReplyListAPI(ListAPIView):
 
 
 class ReplyDetailAPI(RetrieveAPIView):
-    serializer_class = ReplyDetailSerializer
+    serializer_class = ReplyWithCommitmentsSerializer
 
     def get_queryset(self):
         return reply_visible(user=self.request.user).prefetch_related("addressees", "topics", "source_files")
