@@ -184,6 +184,8 @@ _DEADLINE_RES = (
     ("this_year_half", re.compile(r"(?<![明去前])(?:今年|本年度?)?(?P<half>上半年|下半年)")),
     ("month", re.compile(rf"(?<![\d年]){_MONTH}(?:份|底|末|中旬|下旬|上旬)?(?:前|之前|以前)?(?=[^日号\d])")),
     ("this_year", re.compile(r"今年|本年度|(?<![\d一二三四五六七八九十两])年内|年底前|年底|年末|全年")),
+    # 到2025年, 至2025年: the year a target is to be reached by ("力争到2025年累计突破150家").
+    ("by_year", re.compile(rf"(?:到|至)\s*{_YEAR}(?![\s\d一二三四五六七八九十]*月)")),
     # A year alone is a deadline where it says when ("力争2023年完成", "2023年我局将…"), not where it names a
     # plan, a fund or a project ("2026年项目库").
     ("year", re.compile(rf"^\s*(?P<opening_year>(?:19|20)\d{{2}})\s*年|(?:(?<=争取)|(?<=力争)|(?<=于)|(?<=在)|(?<=预计)|(?<=计划)|(?<=确保)|(?<=[，,；]))"
@@ -222,7 +224,7 @@ def _deadline_of(kind: str, m: re.Match[str], *, year: int | None,
     if printed_year is not None and year is not None and printed_year < year:
         return None  # a year before the reply's is a statement of what was done
     half = groups.get("half")
-    if kind in ("year_end", "year"):
+    if kind in ("year_end", "year", "by_year"):
         return _year_end(printed_year)
     if kind == "year_half":
         return datetime.date(printed_year, 6, 30) if half == "上半年" else _year_end(printed_year)

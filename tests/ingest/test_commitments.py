@@ -53,6 +53,10 @@ def test_not_promises(sentence):
     ("2018年5月份动工", None),  # a year before the reply's is what was done
     ("纳入2026年项目库", None),
     ("5年内安排400亿元", None),
+    ("力争到2025年累计突破150家", D(2025, 12, 31)),
+    ("力争至2024年实现全覆盖", D(2024, 12, 31)),
+    ("争取到2023年6月完成", D(2023, 6, 30)),
+    ("到2019年已累计完成", None),  # a year before the reply's
 ])
 def test_deadlines(text, expected):
     assert read_deadline(text, reply_date=D(2021, 5, 20), reply_year=2021) == expected
