@@ -44,6 +44,7 @@ class FilledChar(NamedTuple):
     offset: int  # in the decoded text
     char: str
     confidence: float  # the model's posterior among the characters the bytes allow
+    alternatives: tuple[str, ...] = ()  # the characters the bytes allow, this one among them
 
 
 @dataclass(frozen=True)
@@ -348,5 +349,5 @@ def _reading(path: list[_Token], left: str, right: str, model: CharBigramModel) 
         scores = [score(c) for c in token.candidates]
         top = max(scores)
         confidence = math.exp(score(token.char) - top) / sum(math.exp(s - top) for s in scores)
-        filled.append(FilledChar(offset, token.char, confidence))
+        filled.append(FilledChar(offset, token.char, confidence, token.candidates))
     return LostByteReading("".join(token.char for token in path), sum(token.lost for token in path), tuple(filled))

@@ -1,0 +1,182 @@
+"""Lost bytes, settled by the whole document.
+
+The lost-byte search (``mojibake_lost_bytes``) chooses each character from a few neighbours.
+Some choices only the document can settle: 第六条 and 第八条 lose the same byte at the start
+of a line and read the same to the model, but the articles around say which it was; a
+closing bracket is only right where one was opened; a word the document writes elsewhere,
+undamaged, is the likelier reading where its bytes were lost. ``reconsider_filled`` chooses
+each filled character again, among the characters its bytes allow, with these in the score.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from replies.ingest.charmodel import CharBigramModel
+from replies.ingest.mojibake_lost_bytes import FilledChar
+
+# Nats for each time a candidate's pair with a neighbour occurs undamaged in the document
+# (on a log scale: log(1 + count)).
+CACHE_WEIGHT = 0.7
+# Nats for a closing bracket that closes one opened on its line, and against one that closes
+# nothing.
+BRACKET_WEIGHT = 4.0
+# Nats for a colon ending the line before a list's first item (（一）, 一、, 1., 第一条): in the
+# corpus 97 % of the lines before one end in a colon, and almost none in a semicolon.
+LIST_INTRO_WEIGHT = 4.0
+# Rounds of choosing again, for filled characters next to each other.
+PASSES = 2
+
+BRACKETS = {"）": "（", ")": "(", "〕": "〔", "》": "《", "】": "【", "」": "「", "』": "『", "”": "“", "]": "["}
+OPENERS = {opener: closer for closer, opener in BRACKETS.items()}
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL = "[零〇一二三四五六七八九十百]+"
+# Numbered headings at the start of a line, by kind: 第X条 (章, 节, 款), （X）, X、
+NUMBERING_RES = {
+    "article": re.compile(f"^[ \\t\\u3000#]*第({_NUMERAL})(条|章|节)", re.M),
+    "paren": re.compile(f"^[ \\t\\u3000]*[（(]({_NUMERAL})[）)]", re.M),
+    "enum": re.compile(f"^[ \\t\\u3000]*({_NUMERAL})、", re.M),
+}
+
+
+_FIRST_ITEM_RE = re.compile("\n+[ \t\u3000]*(?:[（(][一1１][）)]|一、|1[.．、]|第一条)")
+
+
+def chinese_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral up to 999 (一, 十二, 二十, 一百零五); None if malformed."""
+    if numeral == "十":
+        return 10
+    total = 0
+    digit: int | None = None
+    for char in numeral:
+        if char in CHINESE_DIGITS:
+            if digit is not None and digit != 0:
+                return None
+            digit = CHINESE_DIGITS[char]
+        elif char in "十百":
+            unit = 10 if char == "十" else 100
+            total += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def reconsider_filled(text: str, filled: list[FilledChar], model: CharBigramModel) -> tuple[str, list[FilledChar]]:
+    """Choose each filled character of text again, with the document's context; the text with
+    those choices, and the filled characters with their confidences among the alternatives."""
+    chars = list(text)
+    at = {f.offset: f for f in filled if len(f.alternatives) > 1}
+    if not at:
+        return text, filled
+    cache = _undamaged_pairs(text, at)
+    for _ in range(PASSES):
+        changed = False
+        for offset, spot in sorted(at.items()):
+            scores = {alt: _score(chars, offset, alt, model, cache) for alt in spot.alternatives}
+            _numbering(chars, offset, scores)
+            best = max(scores, key=scores.get)
+            if best != chars[offset] and scores[best] > scores.get(chars[offset], -math.inf):
+                chars[offset] = best
+                changed = True
+        if not changed:
+            break
+    result = []
+    for spot in filled:
+        if spot.offset not in at:
+            result.append(spot)
+            continue
+        scores = {alt: _score(chars, spot.offset, alt, model, cache) for alt in spot.alternatives}
+        _numbering(chars, spot.offset, scores)
+        char = chars[spot.offset]
+        top = max(scores.values())
+        confidence = math.exp(scores[char] - top) / sum(math.exp(s - top) for s in scores.values())
+        result.append(spot._replace(char=char, confidence=confidence))
+    return "".join(chars), result
+
+
+def _is_ideograph(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _undamaged_pairs(text: str, filled: dict[int, FilledChar]) -> Counter:
+    """Pairs of ideographs (words, not punctuation) in the text outside the filled characters."""
+    return Counter(
+        text[i : i + 2] for i in range(len(text) - 1)
+        if i not in filled and i + 1 not in filled and _is_ideograph(text[i]) and _is_ideograph(text[i + 1])
+    )
+
+
+def _score(chars: list[str], offset: int, char: str, model: CharBigramModel, cache: Counter) -> float:
+    before2 = chars[offset - 2] if offset >= 2 else "\n"
+    before1 = chars[offset - 1] if offset >= 1 else "\n"
+    after1 = chars[offset + 1] if offset + 1 < len(chars) else "\n"
+    after2 = chars[offset + 2] if offset + 2 < len(chars) else "\n"
+    score = (model.logprob3(before2, before1, char) + model.logprob3(before1, char, after1)
+             + model.logprob3(char, after1, after2))
+    score += CACHE_WEIGHT * (math.log1p(cache.get(before1 + char, 0)) + math.log1p(cache.get(char + after1, 0)))
+    score += BRACKET_WEIGHT * _bracket_fit(chars, offset, char)
+    if char in "：:" and after1 == "\n" and _FIRST_ITEM_RE.match("".join(chars[offset + 1 : offset + 12])):
+        score += LIST_INTRO_WEIGHT
+    return score
+
+
+def _bracket_fit(chars: list[str], offset: int, char: str) -> int:
+    """+1 for a closing bracket that closes one open on its line, -1 for one that closes
+    nothing there; 0 for anything else."""
+    opener = BRACKETS.get(char)
+    if opener is None:
+        return 0
+    depth = 0
+    position = offset - 1
+    while position >= 0 and chars[position] != "\n":
+        if chars[position] == char:
+            depth += 1
+        elif chars[position] == opener:
+            if depth == 0:
+                return 1
+            depth -= 1
+        position -= 1
+    return -1
+
+
+def _numbering(chars: list[str], offset: int, scores: dict[str, float]) -> None:
+    """Where the filled character is a digit of a numbered heading, the alternatives that
+    continue the numbering of the headings around it win outright."""
+    if chars[offset] not in CHINESE_DIGITS and chars[offset] not in "十百":
+        return
+    line_start = offset
+    while line_start and chars[line_start - 1] != "\n":
+        line_start -= 1
+    line_end = offset
+    while line_end < len(chars) and chars[line_end] != "\n":
+        line_end += 1
+    line = "".join(chars[line_start:line_end])
+    for kind, pattern in NUMBERING_RES.items():
+        match = pattern.match(line)
+        if not match or not match.start(1) <= offset - line_start < match.end(1):
+            continue
+        text = "".join(chars)
+        values = [(m.start(1), chinese_number(m.group(1))) for m in pattern.finditer(text)]
+        before = [value for start, value in values if start < line_start and value is not None]
+        after = [value for start, value in values if start > line_end and value is not None]
+        expected = {value for value in (before[-1] + 1 if before else None, after[0] - 1 if after else None) if value}
+        position = offset - line_start
+        fits = []
+        for alternative in scores:
+            numeral = match.group(1)
+            index = position - match.start(1)
+            value = chinese_number(numeral[:index] + alternative + numeral[index + 1 :])
+            if value in expected:
+                fits.append(alternative)
+        if fits:
+            for alternative in scores:
+                if alternative not in fits:
+                    scores[alternative] -= NUMBERING_WEIGHT
+        return
+
+
+# Nats against a digit that breaks the numbering of the headings around it.
+NUMBERING_WEIGHT = 20.0
