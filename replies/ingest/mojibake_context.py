@@ -33,13 +33,15 @@ OPENERS = {opener: closer for closer, opener in BRACKETS.items()}
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL = "[零〇一二三四五六七八九十百]+"
-# Numbered headings at the start of a line, by kind: 第X条 (章, 节, 款), （X）, X、
+# Numbered items, by kind: 第X条 (章, 节) and X、 heading a line, （X） anywhere, and 一是,
+# 二是 … after a sentence.
+_ITEM_START = "(?:^|(?<=[。；：\u3000 ]))"
 NUMBERING_RES = {
-    "article": re.compile(f"^[ \\t\\u3000#]*第({_NUMERAL})(条|章|节)", re.M),
-    "paren": re.compile(f"^[ \\t\\u3000]*[（(]({_NUMERAL})[）)]", re.M),
-    "enum": re.compile(f"^[ \\t\\u3000]*({_NUMERAL})、", re.M),
+    "article": re.compile(f"^[ \t\u3000#]*第({_NUMERAL})(条|章|节)", re.M),
+    "paren": re.compile(f"[（(]({_NUMERAL})[）)]"),
+    "enum": re.compile(f"{_ITEM_START}({_NUMERAL})、", re.M),
+    "point": re.compile(f"{_ITEM_START}({_NUMERAL})是", re.M),
 }
-
 
 _FIRST_ITEM_RE = re.compile("\n+[ \t\u3000]*(?:[（(][一1１][）)]|一、|1[.．、]|第一条)")
 
@@ -101,11 +103,17 @@ def _is_ideograph(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
+def _is_word_char(char: str) -> bool:
+    return _is_ideograph(char) or char.isascii() and char.isalnum()
+
+
 def _undamaged_pairs(text: str, filled: dict[int, FilledChar]) -> Counter:
-    """Pairs of ideographs (words, not punctuation) in the text outside the filled characters."""
+    """Pairs of ideographs, letters and digits (words and names such as K3县, not punctuation)
+    in the text outside the filled characters."""
     return Counter(
         text[i : i + 2] for i in range(len(text) - 1)
-        if i not in filled and i + 1 not in filled and _is_ideograph(text[i]) and _is_ideograph(text[i + 1])
+        if i not in filled and i + 1 not in filled and _is_word_char(text[i]) and _is_word_char(text[i + 1])
+        and not text[i : i + 2].isdigit()
     )
 
 
@@ -147,30 +155,22 @@ def _numbering(chars: list[str], offset: int, scores: dict[str, float]) -> None:
     continue the numbering of the headings around it win outright."""
     if chars[offset] not in CHINESE_DIGITS and chars[offset] not in "十百":
         return
-    line_start = offset
-    while line_start and chars[line_start - 1] != "\n":
-        line_start -= 1
-    line_end = offset
-    while line_end < len(chars) and chars[line_end] != "\n":
-        line_end += 1
-    line = "".join(chars[line_start:line_end])
-    for kind, pattern in NUMBERING_RES.items():
-        match = pattern.match(line)
-        if not match or not match.start(1) <= offset - line_start < match.end(1):
+    text = "".join(chars)
+    for pattern in NUMBERING_RES.values():
+        values = [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
+        here = [item for item in values if item[0] <= offset < item[1]]
+        if not here:
             continue
-        text = "".join(chars)
-        values = [(m.start(1), chinese_number(m.group(1))) for m in pattern.finditer(text)]
-        before = [value for start, value in values if start < line_start and value is not None]
-        after = [value for start, value in values if start > line_end and value is not None]
-        expected = {value for value in (before[-1] + 1 if before else None, after[0] - 1 if after else None) if value}
-        position = offset - line_start
-        fits = []
-        for alternative in scores:
-            numeral = match.group(1)
-            index = position - match.start(1)
-            value = chinese_number(numeral[:index] + alternative + numeral[index + 1 :])
-            if value in expected:
-                fits.append(alternative)
+        start, end, numeral = here[0]
+        before = [chinese_number(n) for s, _, n in values if s < start]
+        after = [chinese_number(n) for s, _, n in values if s > start]
+        expected = {
+            value for value in (before[-1] + 1 if before and before[-1] else None, after[0] - 1 if after and after[0] else None)
+            if value
+        }
+        index = offset - start
+        fits = [alternative for alternative in scores
+                if chinese_number(numeral[:index] + alternative + numeral[index + 1 :]) in expected]
         if fits:
             for alternative in scores:
                 if alternative not in fits:
