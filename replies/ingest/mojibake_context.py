@@ -13,8 +13,9 @@ import math
 import re
 from collections import Counter
 
-from replies.ingest.charmodel import CharBigramModel
+from replies.ingest.charmodel import CharBigramModel, pooled_log_share
 from replies.ingest.mojibake_lost_bytes import FilledChar
+from replies.ingest.segmentation import jieba_tokenizer
 
 # Nats for each time a candidate's pair with a neighbour occurs undamaged in the document
 # (on a log scale: log(1 + count)).
@@ -25,6 +26,12 @@ BRACKET_WEIGHT = 4.0
 # Nats for a colon ending the line before a list's first item (（一）, 一、, 1., 第一条): in the
 # corpus 97 % of the lines before one end in a colon, and almost none in a semicolon.
 LIST_INTRO_WEIGHT = 4.0
+# Weight of jieba's word model (the best segmentation of the characters around, words of up to
+# four characters such as 同父异母 that character trigrams cannot see whole).
+WORD_WEIGHT = 0.3
+WORD_WINDOW = 4
+MAX_WORD = 4
+MAX_WORD_ALTERNATIVES = 8
 # Rounds of choosing again, for filled characters next to each other.
 PASSES = 2
 
@@ -77,7 +84,7 @@ def reconsider_filled(text: str, filled: list[FilledChar], model: CharBigramMode
     for _ in range(PASSES):
         changed = False
         for offset, spot in sorted(at.items()):
-            scores = {alt: _score(chars, offset, alt, model, cache) for alt in spot.alternatives}
+            scores = {alt: _score(chars, offset, alt, model, cache, len(spot.alternatives)) for alt in spot.alternatives}
             _numbering(chars, offset, scores)
             best = max(scores, key=scores.get)
             if best != chars[offset] and scores[best] > scores.get(chars[offset], -math.inf):
@@ -90,7 +97,7 @@ def reconsider_filled(text: str, filled: list[FilledChar], model: CharBigramMode
         if spot.offset not in at:
             result.append(spot)
             continue
-        scores = {alt: _score(chars, spot.offset, alt, model, cache) for alt in spot.alternatives}
+        scores = {alt: _score(chars, spot.offset, alt, model, cache, len(spot.alternatives)) for alt in spot.alternatives}
         _numbering(chars, spot.offset, scores)
         char = chars[spot.offset]
         top = max(scores.values())
@@ -117,18 +124,36 @@ def _undamaged_pairs(text: str, filled: dict[int, FilledChar]) -> Counter:
     )
 
 
-def _score(chars: list[str], offset: int, char: str, model: CharBigramModel, cache: Counter) -> float:
+def _score(chars: list[str], offset: int, char: str, model: CharBigramModel, cache: Counter, alternatives: int) -> float:
     before2 = chars[offset - 2] if offset >= 2 else "\n"
     before1 = chars[offset - 1] if offset >= 1 else "\n"
     after1 = chars[offset + 1] if offset + 1 < len(chars) else "\n"
     after2 = chars[offset + 2] if offset + 2 < len(chars) else "\n"
     score = (model.logprob3(before2, before1, char) + model.logprob3(before1, char, after1)
-             + model.logprob3(char, after1, after2))
+             + model.logprob3(char, after1, after2) + pooled_log_share(char))
     score += CACHE_WEIGHT * (math.log1p(cache.get(before1 + char, 0)) + math.log1p(cache.get(char + after1, 0)))
     score += BRACKET_WEIGHT * _bracket_fit(chars, offset, char)
+    if WORD_WEIGHT and _is_ideograph(char) and alternatives <= MAX_WORD_ALTERNATIVES:
+        window = chars[max(0, offset - WORD_WINDOW) : offset] + [char] + chars[offset + 1 : offset + 1 + WORD_WINDOW]
+        score += WORD_WEIGHT * _segmentation_logprob("".join(window))
     if char in "：:" and after1 == "\n" and _FIRST_ITEM_RE.match("".join(chars[offset + 1 : offset + 12])):
         score += LIST_INTRO_WEIGHT
     return score
+
+
+def _segmentation_logprob(text: str) -> float:
+    """log P of the most probable segmentation of text into jieba's words (jieba's own route)."""
+    tokenizer = jieba_tokenizer()
+    frequency, log_total = tokenizer.FREQ, math.log(tokenizer.total)
+    best = [0.0] + [-math.inf] * len(text)
+    for start in range(len(text)):
+        if best[start] == -math.inf:
+            continue
+        for end in range(start + 1, min(len(text), start + MAX_WORD) + 1):
+            count = frequency.get(text[start:end]) or (1 if end == start + 1 else 0)
+            if count:
+                best[end] = max(best[end], best[start] + math.log(count) - log_total)
+    return best[-1]
 
 
 def _bracket_fit(chars: list[str], offset: int, char: str) -> int:

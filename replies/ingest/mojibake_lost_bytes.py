@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import product
 from typing import NamedTuple
 
-from replies.ingest.charmodel import CharBigramModel
+from replies.ingest.charmodel import CharBigramModel, pooled_log_share
 from replies.ingest.mojibake_lossy_cp1252 import utf8_sequence_length
 
 REPLACEMENT = "\ufffd"
@@ -315,6 +315,8 @@ def _best_reading(
         for state, (score, _, _) in states.items():
             for token in tokens:
                 total = score + model.logprob3(state[0], state[1], token.char)
+                if token.lost:
+                    total += pooled_log_share(token.char)
                 ending = best[token.end]
                 following = (state[1], token.char)
                 if following not in ending or ending[following][0] < total:
@@ -344,7 +346,7 @@ def _reading(path: list[_Token], left: str, right: str, model: CharBigramModel) 
 
         def score(char: str) -> float:
             return (model.logprob3(before2, before1, char) + model.logprob3(before1, char, after1)
-                    + model.logprob3(char, after1, after2))
+                    + model.logprob3(char, after1, after2) + pooled_log_share(char))
 
         scores = [score(c) for c in token.candidates]
         top = max(scores)
