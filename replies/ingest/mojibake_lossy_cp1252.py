@@ -333,13 +333,14 @@ def _rescore_with_trigrams(
     trigram model, its two neighbours on each side held fixed: the bigram search is fast,
     one more character of context tells 道路 from 铁路 where the bytes cannot."""
     path = list(path)
+    choices = [[t for t in lattice[token.start] if t.end == token.end and not t.literal] for token in path]
+    chars = [left, *(t.char for t in path), right]
     for _ in range(TRIGRAM_PASSES):
         changed = False
         for index, token in enumerate(path):
-            alternatives = [t for t in lattice[token.start] if t.end == token.end and not t.literal]
+            alternatives = choices[index]
             if len(alternatives) < 2:
                 continue
-            chars = [left, *(t.char for t in path), right]
             before2 = chars[index - 1] if index else "\n"
             before1, after1 = chars[index], chars[index + 2]
             after2 = chars[index + 3] if index + 3 < len(chars) else "\n"
@@ -358,6 +359,7 @@ def _rescore_with_trigrams(
             best = max(alternatives, key=score)
             if best != token and score(best) > score(token):
                 path[index] = best
+                chars[index + 1] = best.char
                 changed = True
         if not changed:
             break
