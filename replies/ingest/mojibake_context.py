@@ -20,6 +20,8 @@ from replies.ingest.segmentation import jieba_tokenizer
 # Nats for each time a candidate's pair with a neighbour occurs undamaged in the document
 # (on a log scale: log(1 + count)).
 CACHE_WEIGHT = 0.7
+# Nats against a digit that breaks the numbering of the items around it.
+NUMBERING_WEIGHT = 20.0
 # Nats for a closing bracket that closes one opened on its line, and against one that closes
 # nothing.
 BRACKET_WEIGHT = 4.0
@@ -36,7 +38,6 @@ MAX_WORD_ALTERNATIVES = 8
 PASSES = 2
 
 BRACKETS = {"）": "（", ")": "(", "〕": "〔", "》": "《", "】": "【", "」": "「", "』": "『", "”": "“", "]": "["}
-OPENERS = {opener: closer for closer, opener in BRACKETS.items()}
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL = "[零〇一二三四五六七八九十百]+"
@@ -176,8 +177,8 @@ def _bracket_fit(chars: list[str], offset: int, char: str) -> int:
 
 
 def _numbering(chars: list[str], offset: int, scores: dict[str, float]) -> None:
-    """Where the filled character is a digit of a numbered heading, the alternatives that
-    continue the numbering of the headings around it win outright."""
+    """Where the filled character is a digit of a numbered item, the alternatives that
+    continue the numbering of the items before or after it win outright."""
     if chars[offset] not in CHINESE_DIGITS and chars[offset] not in "十百":
         return
     text = "".join(chars)
@@ -202,6 +203,3 @@ def _numbering(chars: list[str], offset: int, scores: dict[str, float]) -> None:
                     scores[alternative] -= NUMBERING_WEIGHT
         return
 
-
-# Nats against a digit that breaks the numbering of the headings around it.
-NUMBERING_WEIGHT = 20.0
