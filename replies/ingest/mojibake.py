@@ -9,7 +9,9 @@ The kinds, each undone by its inverse transform:
   ``fix_encoding`` is one of the candidates, and does this for UTF-8 whenever it can;
 * UTF-8 read as GBK, GB18030 or Big5 (``甯稿窞``): the text is encoded with that codec and
   decoded as UTF-8. Such decoders replace each byte they cannot pair with U+FFFD; those bytes
-  are filled in with the character model (``mojibake_lost_bytes``);
+  are filled in with the character model (``mojibake_lost_bytes``), and each filled character
+  is chosen again once the whole document is known (``mojibake_context``: its numbering,
+  brackets and words);
 * the same done twice: every candidate is tried again on its own result;
 * the lossy Windows-1252 kind of seed 001 (``mojibake_lossy_cp1252``), where bytes were dropped
   and ftfy had then repaired part of the text.
