@@ -14,6 +14,11 @@ left out of the character model (scripts/build_char_model.py), so neither was le
 development part may be looked at while tuning, the blind part never is.
 
     python scripts/measure_mojibake.py [--texts 160] [--blind 80] [--kinds utf8_as_gbk,...] [--no-clean]
+
+``--big5-trial N`` measures instead what UTF-8 read as Big5 loses, and how much of it the
+lost-byte search would fill if it were let (the repair leaves such text as it is): the share
+of non-ASCII bytes each Big5 decoder loses over the development texts, and the character
+similarity of the search's reading of the first lines of N of them.
 """
 from __future__ import annotations
 
@@ -76,7 +81,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
     parser.add_argument("--no-clean", action="store_true", help="skip the clean-corpus check")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every text that is not exact")
+    parser.add_argument("--big5-trial", type=int, default=0, metavar="N",
+                        help="instead: what UTF-8 read as Big5 loses, and what the search fills on N texts' first lines")
     args = parser.parse_args(argv)
+    if args.big5_trial:
+        big5_trial(sample(list(corpus_documents()), "dev", args.texts), args.big5_trial)
+        return
     kinds = [k for k in args.kinds.split(",") if k] or list(KINDS)
 
     default_model()
@@ -138,6 +148,31 @@ def main(argv: list[str] | None = None) -> None:
         print(f"clean texts: {identical}/{total} byte-identical, {flagged} flagged "
               f"({time.perf_counter() - clean_started:.0f} s)")
     print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def big5_trial(texts: list[tuple[str, str]], count: int, lines: int = 4) -> None:
+    """Bytes lost by each Big5 decoder, and the lost-byte search let loose on what is left."""
+    import replies.ingest.mojibake_lost_bytes as lost_bytes
+    from replies.ingest.charmodel import default_model
+    from tests.ingest.mojibake_simulator import edit_distance
+
+    high_bytes = sum(byte >= 0x80 for _, text in texts for byte in text.encode("utf-8"))
+    for codec in ("big5", "cp950", "big5hkscs", "gbk", "gb18030"):
+        lost = sum(text.encode("utf-8").decode(codec, errors="replace").count("\ufffd") for _, text in texts)
+        print(f"{codec:<10} loses {lost}/{high_bytes} non-ASCII bytes ({lost / high_bytes:.1%})")
+    lost_bytes.MAX_LOST_SHARE = 1.0  # the limit the repair keeps, lifted for the trial
+    model = default_model()
+    for codec in ("big5", "big5hkscs"):
+        started = time.perf_counter()
+        chars = errors = 0
+        for _, text in texts[:count]:
+            for line in [line for line in text.split("\n") if not line.isascii()][:lines]:
+                damaged = line.encode("utf-8").decode(codec, errors="replace")
+                reading = lost_bytes.read_lost_bytes(damaged, codec, model)
+                chars += len(line)
+                errors += min(len(line), edit_distance(line, reading.text if reading else damaged))
+        print(f"{codec:<10} filled: {1 - errors / max(1, chars):.1%} of {chars} characters "
+              f"({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,23 @@ def lm_symbol(char: str) -> str:
     return char
 
 
+# What share of its symbol a pooled character has, for choosing the character itself (a lost
+# byte that may be any digit, or U+3000 rather than a space): log P(char) = log P(symbol) +
+# log share. From the corpus: U+3000 is about one space in ten, the others are rare.
+_POOLED_SHARE = {"\u3000": 0.1, "\xa0": 0.01, "\t": 0.01, "\u2028": 0.001, "\u2029": 0.001, "\r": 0.001}
+
+
+def pooled_log_share(char: str) -> float:
+    """log of char's share of the symbol the model pools it under (0 for unpooled characters)."""
+    if char in _POOLED_SHARE:
+        return math.log(_POOLED_SHARE[char])
+    if char.isascii():
+        if char.isdigit():
+            return math.log(1 / 10)
+        if char.isalpha():
+            return math.log(1 / 52)
+    return 0.0
+
 
 class CharBigramModel:
     """Interpolated Witten-Bell character bigram model over pruned counts, with trigrams.

@@ -9,7 +9,9 @@ The kinds, each undone by its inverse transform:
   ``fix_encoding`` is one of the candidates, and does this for UTF-8 whenever it can;
 * UTF-8 read as GBK, GB18030 or Big5 (``甯稿窞``): the text is encoded with that codec and
   decoded as UTF-8. Such decoders replace each byte they cannot pair with U+FFFD; those bytes
-  are filled in with the character model (``mojibake_lost_bytes``);
+  are filled in with the character model (``mojibake_lost_bytes``), and each filled character
+  is chosen again once the whole document is known (``mojibake_context``: its numbering,
+  brackets and words);
 * the same done twice: every candidate is tried again on its own result;
 * the lossy Windows-1252 kind of seed 001 (``mojibake_lossy_cp1252``), where bytes were dropped
   and ftfy had then repaired part of the text.
@@ -23,6 +25,7 @@ and reported as uncertain.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,7 +43,8 @@ from replies.ingest.mojibake_lossy_cp1252 import (
     repair_lossy_cp1252,
     utf8_sequence_length,
 )
-from replies.ingest.mojibake_lost_bytes import REPLACEMENT, read_lost_bytes, read_lost_bytes_twice
+from replies.ingest.mojibake_context import reconsider_filled
+from replies.ingest.mojibake_lost_bytes import REPLACEMENT, FilledChar, read_lost_bytes, read_lost_bytes_twice
 
 __all__ = ["MojibakeRepair", "Repair", "Stretch", "find_damage", "looks_like_mojibake", "repair_mojibake"]
 
@@ -140,7 +144,7 @@ class Reading(NamedTuple):
     damage: str
     text: str
     lost_bytes: int = 0
-    low_confidence: tuple[tuple[int, str, float], ...] = ()  # (offset, char, confidence)
+    filled: tuple[FilledChar, ...] = ()  # characters whose lost bytes the model chose
 
 
 @lru_cache(maxsize=1)
@@ -203,10 +207,8 @@ def _double_byte_readings(text: str, model: CharBigramModel, left: str, right: s
         if codec != "big5":
             readings.append((f"{damage}+{damage}", read_lost_bytes_twice(text, codec, model, left=left, right=right)))
         for name, reading in readings:
-            if reading is None:
-                continue
-            low = tuple((f.offset, f.char, f.confidence) for f in reading.filled if f.confidence < LOW_CONFIDENCE_THRESHOLD)
-            yield Reading(name, reading.text, reading.lost_bytes, low)
+            if reading is not None:
+                yield Reading(name, reading.text, reading.lost_bytes, reading.filled)
 
 
 def _gbk_equals_gb18030(text: str) -> bool:
@@ -249,7 +251,7 @@ def _candidates(text: str, model: CharBigramModel, left: str, right: str) -> lis
             continue  # bytes filled by the model on mojibake: read_lost_bytes_twice fills both layers at once
         for again in _readings(reading.text, model, left, right):
             candidates.append(
-                Reading(f"{reading.damage}+{again.damage}", again.text, again.lost_bytes, again.low_confidence)
+                Reading(f"{reading.damage}+{again.damage}", again.text, again.lost_bytes, again.filled)
             )
     return candidates
 
@@ -417,8 +419,7 @@ def _suspect(text: str) -> bool:
 def _repair_stretches(text: str, model: CharBigramModel) -> tuple[str, list[Repair], list[Stretch], list[Stretch]]:
     output: list[str] = []
     repairs: list[Repair] = []
-    low: list[Stretch] = []
-    doubtful: list[Stretch] = []
+    filled: list[FilledChar] = []
     cursor = length = 0
     for choice in sorted(_choices(text, model), key=lambda choice: choice.start):
         if choice.gain < REPAIR_MARGIN or choice.reading.damage == LOSSY_CP1252:
@@ -428,15 +429,29 @@ def _repair_stretches(text: str, model: CharBigramModel) -> tuple[str, list[Repa
         reading = choice.reading
         repairs.append(Repair(reading.damage, length, text[choice.start : choice.end], reading.text,
                               reading.lost_bytes, round(choice.gain, 1)))
-        low.extend(Stretch(reading.damage, length + offset, length + offset + 1, char, round(confidence, 3))
-                   for offset, char, confidence in reading.low_confidence)
-        if len(reading.low_confidence) > MAX_LOW_CONFIDENCE_SHARE * len(reading.text.strip()):
-            doubtful.append(Stretch(reading.damage, length, length + len(reading.text), reading.text))
+        filled.extend(f._replace(offset=length + f.offset) for f in reading.filled)
         output.append(reading.text)
         length += len(reading.text)
         cursor = choice.end
     output.append(text[cursor:])
-    return "".join(output), repairs, low, doubtful
+    repaired = "".join(output)
+    if filled:
+        # The whole document is known now: its numbering, brackets and words can settle what
+        # the bytes left open. Each character stays one character, so offsets hold.
+        repaired, filled = reconsider_filled(repaired, filled, model)
+        repairs = [r if r.replacement == repaired[r.start : r.end] else dataclasses.replace(r, replacement=repaired[r.start : r.end])
+                   for r in repairs]
+    damage_at = {}
+    for r in repairs:
+        damage_at.update((offset, r.damage) for offset in range(r.start, r.end))
+    low = [Stretch(damage_at.get(f.offset, ""), f.offset, f.offset + 1, f.char, round(f.confidence, 3))
+           for f in filled if f.confidence < LOW_CONFIDENCE_THRESHOLD]
+    doubtful = []
+    for r in repairs:
+        in_repair = sum(1 for s in low if r.start <= s.start < r.end)
+        if in_repair > MAX_LOW_CONFIDENCE_SHARE * len(r.replacement.strip()):
+            doubtful.append(Stretch(r.damage, r.start, r.end, r.replacement))
+    return repaired, repairs, low, doubtful
 
 
 def _repair_lossy_cp1252(

@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import product
 from typing import NamedTuple
 
-from replies.ingest.charmodel import CharBigramModel
+from replies.ingest.charmodel import CharBigramModel, pooled_log_share
 from replies.ingest.mojibake_lossy_cp1252 import utf8_sequence_length
 
 REPLACEMENT = "\ufffd"
@@ -44,6 +44,7 @@ class FilledChar(NamedTuple):
     offset: int  # in the decoded text
     char: str
     confidence: float  # the model's posterior among the characters the bytes allow
+    alternatives: tuple[str, ...] = ()  # the characters the bytes allow, this one among them
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,8 @@ def _best_reading(
         for state, (score, _, _) in states.items():
             for token in tokens:
                 total = score + model.logprob3(state[0], state[1], token.char)
+                if token.lost:
+                    total += pooled_log_share(token.char)
                 ending = best[token.end]
                 following = (state[1], token.char)
                 if following not in ending or ending[following][0] < total:
@@ -343,10 +346,10 @@ def _reading(path: list[_Token], left: str, right: str, model: CharBigramModel) 
 
         def score(char: str) -> float:
             return (model.logprob3(before2, before1, char) + model.logprob3(before1, char, after1)
-                    + model.logprob3(char, after1, after2))
+                    + model.logprob3(char, after1, after2) + pooled_log_share(char))
 
         scores = [score(c) for c in token.candidates]
         top = max(scores)
         confidence = math.exp(score(token.char) - top) / sum(math.exp(s - top) for s in scores)
-        filled.append(FilledChar(offset, token.char, confidence))
+        filled.append(FilledChar(offset, token.char, confidence, token.candidates))
     return LostByteReading("".join(token.char for token in path), sum(token.lost for token in path), tuple(filled))
