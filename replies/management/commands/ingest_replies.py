@@ -1,9 +1,10 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from replies.services import IngestOutcome, reply_ingest_upload
-from search.indexing import describe_drift, index_reconcile
+from search.indexing import DRAIN_BATCH, index_drain, index_drain_deferred
 
 STATUS_WORDS = {
     IngestOutcome.CREATED: "created",
@@ -11,6 +12,10 @@ STATUS_WORDS = {
     IngestOutcome.DUPLICATE: "duplicate",
     IngestOutcome.REFUSED: "failed",
 }
+# The index is written once per this many files, or this often, rather than once per file: each write of
+# the index (a Whoosh commit, an OpenSearch refresh) costs about as much for one reply as for hundreds.
+DRAIN_EVERY_FILES = DRAIN_BATCH
+DRAIN_EVERY_SECONDS = 60.0
 
 
 class Command(BaseCommand):
@@ -19,17 +24,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="files or folders")
         parser.add_argument("--draft", action="store_true", help="store new replies as drafts instead of publishing")
+        parser.add_argument("--index-every", type=int, default=DRAIN_EVERY_FILES, metavar="N",
+                            help=f"write the queued index updates after every N files (default {DRAIN_EVERY_FILES}) "
+                                 f"or {DRAIN_EVERY_SECONDS:g} s, and at the end")
 
-    def handle(self, *args, paths: list[Path], draft: bool, **options):
+    def handle(self, *args, paths: list[Path], draft: bool, index_every: int, **options):
         failures = 0
-        for path in self._files(paths):
-            for outcome in self._ingest(path, publish=not draft):
-                failures += outcome.failed
-                self.stdout.write(self._line(path, outcome), self.style.ERROR if outcome.failed else None)
-        # An earlier run killed between a commit and its index update left the index behind.
-        drift = index_reconcile()
-        if not drift.in_step:
-            self.stdout.write(f"search index brought in step: {describe_drift(drift)}.")
+        # Each file's reply is queued for the index in its own transaction; the queue is drained in batches,
+        # and at the end (which also applies what an earlier run, killed before its drain, left queued).
+        # The whole index is not compared with the database here: `check_index --repair` does that.
+        with index_drain_deferred():
+            pending, drained_at = 0, time.monotonic()
+            for path in self._files(paths):
+                for outcome in self._ingest(path, publish=not draft):
+                    failures += outcome.failed
+                    self.stdout.write(self._line(path, outcome), self.style.ERROR if outcome.failed else None)
+                pending += 1
+                if pending >= index_every or time.monotonic() - drained_at >= DRAIN_EVERY_SECONDS:
+                    index_drain()
+                    pending, drained_at = 0, time.monotonic()
         if failures:
             raise CommandError(f"{failures} file(s) failed")
 
