@@ -196,22 +196,29 @@ def _refused(filename: str, reason: str, uploaded_by) -> IngestOutcome:
     return outcome
 
 
-def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> IngestOutcome:
-    """Take one file into the archive: refuse it with a reason, or store it and its reply atomically."""
-    outcome = _ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish)
+def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True,
+                      prepared: PreparedDocument | None = None) -> IngestOutcome:
+    """Take one file into the archive: refuse it with a reason, or store it and its reply atomically.
+
+    `prepared`: these bytes already through prepare_document (a batch prepares files in other processes,
+    the pipeline being pure); it is used only when the bytes are not a duplicate."""
+    outcome = _ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish,
+                           prepared=prepared)
     if outcome.status in (IngestOutcome.REFUSED, IngestOutcome.DUPLICATE):
         _record_upload(outcome, uploaded_by)  # stored outcomes are recorded in their own transaction
     return outcome
 
 
-def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool) -> IngestOutcome:
+def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool,
+                 prepared: PreparedDocument | None = None) -> IngestOutcome:
     try:
         check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
         sha256 = content_sha256(content)
         duplicate = _duplicate_of(sha256)
         if duplicate is not None:
             return duplicate.with_filename(filename)
-        prepared = prepare_document(content, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
+        if prepared is None or prepared.sha256 != sha256:
+            prepared = prepare_document(content, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
     except IngestRefused as refusal:
         return IngestOutcome(filename, IngestOutcome.REFUSED, reason=refusal.reason)
 
