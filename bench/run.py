@@ -64,6 +64,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rebuild-budget", type=float, default=1500,
                         help="seconds our rebuild at the sizes after the first (C8) may take before it is stopped "
                              "and extrapolated (0: no limit); the first size always runs to the end")
+    parser.add_argument("--opensearch-rebuild-budget", type=float, default=1800,
+                        help="the same for the OpenSearch backend's rebuild (0: no limit)")
     parser.add_argument("--baseline-budget", type=float, default=420,
                         help="the same for the baseline's rebuild; its search is then measured on what it indexed")
     parser.add_argument("--throughput-seconds", type=float, default=20)
@@ -364,7 +366,7 @@ def measure_ours(scratch: Scratch, size: corpus.Size, *, args, floor: dict, text
     env = backend_env(scratch, backend, node, index="ours")
     label = "ours" if backend == "whoosh" else backend
     result = {"backend": backend}
-    budget = 0 if first else args.rebuild_budget
+    budget = 0 if first else (args.rebuild_budget if backend == "whoosh" else args.opensearch_rebuild_budget)
     if first and backend == "whoosh":
         say("  ours: profiling one rebuild batch of 100 documents into a throwaway index")
         result["index_batch_profile"] = scratch.task("profile_index", "--documents", "100",
@@ -520,7 +522,8 @@ def main() -> int:
                 "opensearch_node": node_info, "backends": args.backends, "bulk_load": load,
                 "load_average_before": [round(value, 2) for value in os.getloadavg()],
                 "options": {"latency_repeat": args.latency_repeat, "throughput_seconds": args.throughput_seconds,
-                            "rebuild_budget_s": args.rebuild_budget, "baseline_budget_s": args.baseline_budget},
+                            "rebuild_budget_s": args.rebuild_budget,
+                            "opensearch_rebuild_budget_s": args.opensearch_rebuild_budget, "baseline_budget_s": args.baseline_budget},
             }
             for backend in args.backends:
                 result[SIDE[backend]] = measure_ours(scratch, size, args=args, floor=floor, text_bytes=size_bytes,
