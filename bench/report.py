@@ -52,6 +52,13 @@ def _rss(side: dict, moment: str = "memory_warm", key: str = "rss_mb") -> float:
     return max(worker[key] or 0 for worker in side["http"][moment]["workers"])
 
 
+def _times_cpu_floor(side: dict) -> float:
+    """The rebuild's wall time against the floor's CPU seconds for this size divided by the cores the rebuild
+    used: on a shared machine the floor's own wall time stretches with other people's load, its CPU does not."""
+    built = side["rebuild"]
+    return round(_rebuild_s(side) / (built["jieba_floor_cpu_s"] / built["cores_counted"]), 2)
+
+
 def _rebuild_note(side: dict) -> str:
     built = side["rebuild"]
     if built["extrapolated"]:
@@ -133,6 +140,7 @@ def figures(result: dict) -> list[dict]:
 # Rows only the side-by-side table has: the rebuild against the floor, the node, the real ingest path.
 BACKEND_FIGURES = (
     ("rebuild ÷ (jieba floor ÷ cores used)", "×", lambda s: s["rebuild"]["times_floor"], True),
+    ("rebuild ÷ (jieba floor's CPU ÷ cores used)", "×", _times_cpu_floor, True),
     ("rebuild CPU (its processes and the node's) ÷ the floor's CPU", "×", lambda s: s["rebuild"]["cpu_times_floor"], True),
     ("rebuild CPU of the processes it started", "s", lambda s: s["rebuild"]["cpu_s"], True),
     ("rebuild: CPU of the search engine's node", "s", lambda s: s["rebuild"]["node_cpu_s"], True),
@@ -155,7 +163,7 @@ def backend_figures(result: dict) -> list[dict]:
         if a is not None or b is not None:
             rows.append({"figure": label, "unit": "docs/s", "whoosh": a, "opensearch": b,
                          "ratio": round(b / a, 3) if a and b is not None else None, "note": ""})
-    for name, unit, get, _ in FIGURES[:1] + BACKEND_FIGURES[:4] + FIGURES[1:] + BACKEND_FIGURES[4:]:
+    for name, unit, get, _ in FIGURES[:1] + BACKEND_FIGURES[:5] + FIGURES[1:] + BACKEND_FIGURES[5:]:
         a, b = _value(whoosh, get), _value(opensearch, get)
         if a is None and b is None:
             continue
@@ -184,7 +192,7 @@ def backend_table(rows: list[dict]) -> str:
 # Issue 17's targets for OpenSearch: (figure, Whoosh as the issue states it, size, check, target text)
 TARGETS_17 = (
     ("full rebuild, C8", "1,231 s (6.2× the jieba floor)", "C8",
-     lambda s: s["rebuild"]["times_floor"] <= 1.5, "≤ 1.5× the jieba floor for the cores used"),
+     lambda s: _times_cpu_floor(s) <= 1.5, "≤ 1.5× the jieba floor for the cores used"),
     ("full rebuild, C32", "not feasible", "C32", lambda s: _rebuild_s(s) <= 1800, "≤ 30 min on 2 cores"),
     ("search p50 / p95 over HTTP, C32", "—", "C32",
      lambda s: _http(s, "p50_ms") <= 15 and _http(s, "p95_ms") <= 50, "≤ 15 ms / ≤ 50 ms"),
@@ -272,6 +280,8 @@ def _target_figure(name: str, side: dict | None) -> str | None:
         text = f"{_rebuild_s(side):,.0f} s"
         if "times_floor" in side["rebuild"]:
             text += f", {side['rebuild']['times_floor']}× floor"
+        if "jieba_floor_cpu_s" in side["rebuild"]:
+            text += f" ({_times_cpu_floor(side)}× the floor's CPU ÷ {side['rebuild']['cores_counted']:g} cores)"
         return text
     if "p50 / p95" in name:
         return f"{_http(side, 'p50_ms'):g} ms / {_http(side, 'p95_ms'):g} ms"

@@ -49,6 +49,10 @@ REPLICAS = "0-1"
 MAX_FACET_VALUES = 10_000
 # Terms read per request when reading a field's whole vocabulary (words_by_length).
 VOCABULARY_PARTITION = 20_000
+# How long the index's version (_version) is taken as known: a search asks for the document frequencies of
+# hundreds of words (search.feedback), and each would otherwise ask the cluster for its statistics. This
+# process's own writes forget it at once; other processes' writes are seen after at most this long.
+VERSION_SECONDS = 1.0
 
 
 class OpenSearchBackend(SearchBackend):
@@ -61,6 +65,7 @@ class OpenSearchBackend(SearchBackend):
         self._client: OpenSearch | None = None
         self._live: str | None = None  # the live generation as last seen; the alias is what is searched
         self._vocabulary: dict[str, tuple[tuple, dict[int, list[str]], dict[str, int]]] = {}
+        self._known_version: tuple[float, tuple] | None = None  # (when it was read, the version)
 
     @property
     def client(self) -> OpenSearch:
@@ -138,6 +143,7 @@ class OpenSearchBackend(SearchBackend):
         previous = self.live_generation()
         self._point_alias_at(generation)
         self._live = generation
+        self._known_version = None
         for stale in self.client.indices.get(index=f"{self.alias}-*", params={"expand_wildcards": "open"}):
             if stale not in (generation, previous):
                 self.client.indices.delete(index=stale, ignore_unavailable=True)
@@ -156,12 +162,14 @@ class OpenSearchBackend(SearchBackend):
                    for obj in iterable]
         if actions:
             self.ensure_index()
+            self._known_version = None
             helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, max_retries=3, **WRITE_TIMEOUT)
 
     def remove_many(self, reply_ids: list[int]) -> None:
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(reply_id)} for reply_id in reply_ids]
         if actions:
             self.ensure_index()
+            self._known_version = None
             helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, ignore_status=(404,),
                          **WRITE_TIMEOUT)
 
@@ -239,12 +247,18 @@ class OpenSearchBackend(SearchBackend):
         return self._vocabulary[fieldname]
 
     def _version(self) -> tuple:
-        """What changes whenever the live index does: its name and its operation counters."""
+        """What changes whenever the live index does: its name and its operation counters (read at most once
+        every VERSION_SECONDS, and again after every write by this process)."""
+        now = time.monotonic()
+        if self._known_version is not None and now - self._known_version[0] < VERSION_SECONDS:
+            return self._known_version[1]
         stats = self.client.indices.stats(index=self.alias, metric="indexing,docs")
         (name, index), = stats["indices"].items()
         primaries = index["primaries"]
-        return (name, primaries["indexing"]["index_total"], primaries["indexing"]["delete_total"],
-                primaries["docs"]["count"], primaries["docs"]["deleted"])
+        version = (name, primaries["indexing"]["index_total"], primaries["indexing"]["delete_total"],
+                   primaries["docs"]["count"], primaries["docs"]["deleted"])
+        self._known_version = (now, version)
+        return version
 
     # State --------------------------------------------------------------------------------------------------
 
