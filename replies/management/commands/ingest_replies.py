@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from replies.ingest.archive import is_zip_batch
-from replies.ingest.errors import IngestRefused
 from replies.ingest.pipeline import PreparedDocument, content_sha256, prepare_document
 from replies.selectors import source_is_stored
 from replies.services import IngestOutcome, reply_ingest_file, reply_ingest_upload
@@ -129,7 +128,7 @@ def _collect(path: Path, content, job):
 def _prepare(content: bytes, filename: str, max_bytes: int) -> PreparedDocument | None:
     try:
         return prepare_document(content, filename, max_bytes=max_bytes)
-    except (IngestRefused, Exception):  # noqa: BLE001  told and recorded by the service, which prepares it again
+    except Exception:  # noqa: BLE001  a refusal or an error: told and recorded by the service, which prepares it again
         return None
 
 
