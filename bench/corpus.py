@@ -43,6 +43,7 @@ class Size:
 SIZES = {
     "C1": Size("C1", 1),
     "C8": Size("C8", 8),
+    "C32": Size("C32", 32),  # a run of its own (--sizes C32): 203,584 documents
     "Q1": Size("Q1", 1, quick=True),
     "Q2": Size("Q2", 2, quick=True),
 }

@@ -52,6 +52,13 @@ def _rss(side: dict, moment: str = "memory_warm", key: str = "rss_mb") -> float:
     return max(worker[key] or 0 for worker in side["http"][moment]["workers"])
 
 
+def _times_cpu_floor(side: dict) -> float:
+    """The rebuild's wall time against the floor's CPU seconds for this size divided by the cores the rebuild
+    used: on a shared machine the floor's own wall time stretches with other people's load, its CPU does not."""
+    built = side["rebuild"]
+    return round(_rebuild_s(side) / (built["jieba_floor_cpu_s"] / built["cores_counted"]), 2)
+
+
 def _rebuild_note(side: dict) -> str:
     built = side["rebuild"]
     if built["extrapolated"]:
@@ -130,6 +137,91 @@ def figures(result: dict) -> list[dict]:
     return rows
 
 
+# Rows only the side-by-side table has: the rebuild against the floor, the node, the real ingest path.
+BACKEND_FIGURES = (
+    ("rebuild ÷ (jieba floor ÷ cores used)", "×", lambda s: s["rebuild"]["times_floor"], True),
+    ("rebuild ÷ (jieba floor's CPU ÷ cores used)", "×", _times_cpu_floor, True),
+    ("rebuild CPU (its processes and the node's) ÷ the floor's CPU", "×", lambda s: s["rebuild"]["cpu_times_floor"], True),
+    ("rebuild CPU of the processes it started", "s", lambda s: s["rebuild"]["cpu_s"], True),
+    ("rebuild: CPU of the search engine's node", "s", lambda s: s["rebuild"]["node_cpu_s"], True),
+    ("node heap used after the rebuild", "MB", lambda s: s["node_after_rebuild"]["heap_used_mb"], True),
+    ("node heap used after the load runs", "MB", lambda s: s["node_after_load"]["heap_used_mb"], True),
+    ("node heap (fixed, -Xmx)", "MB", lambda s: s["node_after_load"]["heap_max_mb"], None),
+    ("node RSS after the load runs", "MB", lambda s: s["node_after_load"]["rss_mb"], True),
+)
+
+
+def backend_figures(result: dict) -> list[dict]:
+    """Rows of (figure, Whoosh, OpenSearch, OpenSearch ÷ Whoosh) for the backends measured at this size."""
+    whoosh, opensearch = result.get("ours"), result.get("opensearch")
+    rows = []
+    ingests = result.get("ingest_by_backend") or {}
+    for key, label in (("docs_per_s", "real ingest path (`ingest_replies` over the sample's .txt files)"),
+                       ("docs_per_s_without_startup", "  the same without process start-up")):
+        a = (ingests.get("whoosh") or {}).get(key)
+        b = (ingests.get("opensearch") or {}).get(key)
+        if a is not None or b is not None:
+            rows.append({"figure": label, "unit": "docs/s", "whoosh": a, "opensearch": b,
+                         "ratio": round(b / a, 3) if a and b is not None else None, "note": ""})
+    for name, unit, get, _ in FIGURES[:1] + BACKEND_FIGURES[:5] + FIGURES[1:] + BACKEND_FIGURES[5:]:
+        a, b = _value(whoosh, get), _value(opensearch, get)
+        if a is None and b is None:
+            continue
+        notes = [f"{label} {_rebuild_note(side)}" for label, side in (("Whoosh", whoosh), ("OpenSearch", opensearch))
+                 if name == "full rebuild" and side and _rebuild_note(side)]
+        rows.append({"figure": name, "unit": unit, "whoosh": a, "opensearch": b,
+                     "ratio": round(b / a, 3) if a and b is not None else None, "note": "; ".join(notes)})
+    side = whoosh or opensearch
+    if side is not None:
+        floor = side["rebuild"]
+        rows.append({"figure": "jieba floor (this size, 1 core)", "unit": "s", "whoosh": floor["jieba_floor_s"],
+                     "opensearch": floor["jieba_floor_s"], "ratio": None, "note": ""})
+    return rows
+
+
+def backend_table(rows: list[dict]) -> str:
+    lines = ["| figure | Whoosh | OpenSearch | OpenSearch ÷ Whoosh | note |", "|---|---:|---:|---:|---|"]
+    for row in rows:
+        unit = f" {row['unit']}" if row["unit"] else ""
+        lines.append(f"| {row['figure']} | {_show(row['whoosh'])}{unit if row['whoosh'] is not None else ''} | "
+                     f"{_show(row['opensearch'])}{unit if row['opensearch'] is not None else ''} | "
+                     f"{_show(row['ratio'])} | {row['note']} |")
+    return "\n".join(lines) + "\n"
+
+
+# Issue 17's targets for OpenSearch: (figure, Whoosh as the issue states it, size, check, target text)
+TARGETS_17 = (
+    ("full rebuild, C8", "1,231 s (6.2× the jieba floor)", "C8",
+     lambda s: _times_cpu_floor(s) <= 1.5, "≤ 1.5× the jieba floor for the cores used"),
+    ("full rebuild, C32", "not feasible", "C32", lambda s: _rebuild_s(s) <= 1800, "≤ 30 min on 2 cores"),
+    ("search p50 / p95 over HTTP, C32", "—", "C32",
+     lambda s: _http(s, "p50_ms") <= 15 and _http(s, "p95_ms") <= 50, "≤ 15 ms / ≤ 50 ms"),
+    ("search p95 over HTTP, C8", "252 ms", "C8", lambda s: _http(s, "p95_ms") <= 40, "≤ 40 ms"),
+    ("requests/s, 4 connections, C8", "25.5", "C8", lambda s: _rps(s, "html_4") >= 150, "≥ 150"),
+    ("gunicorn worker RSS, C32", "—", "C32", lambda s: _rss(s) <= 200, "≤ 200 MB; the node's heap stated"),
+)
+
+
+def targets_17_table(results: list[dict]) -> str:
+    by_size = {result["size"]: result for result in results}
+    lines = ["| figure | Whoosh (issue 17) | Whoosh measured | OpenSearch measured | target | met? |",
+             "|---|---|---|---|---|---|"]
+    for name, stated, size, check, target in TARGETS_17:
+        result = by_size.get(size)
+        sides = [None if result is None else result.get(key) for key in ("ours", "opensearch")]
+        shown = [_value(side, partial(_target_figure, name)) or "—" for side in sides]
+        try:
+            met = "met" if sides[1] is not None and check(sides[1]) else "—"
+            if met == "—" and sides[1] is not None:
+                met = "missed"
+        except (KeyError, TypeError):
+            met = "not measured"
+        if name.startswith("gunicorn") and sides[1] is not None and "node_after_load" in sides[1]:
+            shown[1] += f"; node heap {sides[1]['node_after_load']['heap_max_mb']:g} MB"
+        lines.append(f"| {name} | {stated} | {shown[0]} | {shown[1]} | {target} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
 def _show(value) -> str:
     if value is None:
         return "—"
@@ -159,7 +251,7 @@ def machine_table(info: dict) -> str:
 
 
 def targets_table(results: list[dict]) -> str:
-    by_role = {ROLE[result["size"]]: result for result in results}
+    by_role = {ROLE.get(result["size"], result["size"]): result for result in results}
     lines = ["| figure | common setup (issue 6) | baseline measured | ours | target | met? |",
              "|---|---|---|---|---|---|"]
     for name, stated, role, check, target in TARGETS:
@@ -188,6 +280,8 @@ def _target_figure(name: str, side: dict | None) -> str | None:
         text = f"{_rebuild_s(side):,.0f} s"
         if "times_floor" in side["rebuild"]:
             text += f", {side['rebuild']['times_floor']}× floor"
+        if "jieba_floor_cpu_s" in side["rebuild"]:
+            text += f" ({_times_cpu_floor(side)}× the floor's CPU ÷ {side['rebuild']['cores_counted']:g} cores)"
         return text
     if "p50 / p95" in name:
         return f"{_http(side, 'p50_ms'):g} ms / {_http(side, 'p95_ms'):g} ms"
@@ -195,7 +289,7 @@ def _target_figure(name: str, side: dict | None) -> str | None:
         return f"{_http(side, 'p95_ms'):g} ms"
     if "requests/s" in name:
         return f"{_rps(side, 'html_4'):g}"
-    if "memory" in name:
+    if "memory" in name or "RSS" in name:
         return f"{_rss(side):g} MB RSS ({_rss(side, key='pss_mb'):g} MB PSS)"
     http = side["http"]
     respawned = http.get("respawned_worker_first_answer_s")
@@ -203,13 +297,22 @@ def _target_figure(name: str, side: dict | None) -> str | None:
 
 
 def render(results: list[dict]) -> str:
-    parts = ["## Machine\n\n", machine_table(results[0]["machine"]), "\n## Targets (issue 6)\n\n", targets_table(results)]
+    parts = ["## Machine\n\n", machine_table(results[0]["machine"])]
+    if any("ours" in result for result in results):
+        parts += ["\n## Targets (issue 6)\n\n", targets_table([r for r in results if "ours" in r])]
+    if any("opensearch" in result for result in results):
+        parts += ["\n## Targets (issue 17, OpenSearch)\n\n", targets_17_table(results)]
     for result in results:
         parts.append(f"\n## {result['size']}: {result['documents']:,} documents, {result['text_mb']} MB of text\n\n")
         if result.get("code_changed_during_run"):
             parts.append("The application's code changed while this size was measured (others edit the tree).\n\n")
-        if result["ours"].get("not_measured"):
-            parts.append(f"Ours: {result['ours']['not_measured']}.\n\n")
+        for key, label in (("ours", "Whoosh"), ("opensearch", "OpenSearch")):
+            if (result.get(key) or {}).get("not_measured"):
+                parts.append(f"{label}: {result[key]['not_measured']}.\n\n")
+        if result.get("opensearch"):
+            parts.append(backend_table(backend_figures(result)) + "\n")
+        if "ours" not in result:
+            continue
         baseline = result.get("baseline")
         if baseline and baseline["rebuild"]["extrapolated"]:
             built = baseline["rebuild"]

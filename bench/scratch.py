@@ -24,8 +24,9 @@ BENCH_DIR = ROOT / "var" / "bench"
 RUN_DIR = BENCH_DIR / "run"
 CACHE_DIR = BENCH_DIR / "cache"  # kept between runs: jieba's dictionary cache, computed topics
 DATABASE_SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "replies_bench"
-INGEST_DATABASE = "replies_bench_ingest"
+# BENCH_DATABASE names the scratch database (another working copy's run on the same server uses another name).
+DATABASE = os.environ.get("BENCH_DATABASE", "replies_bench")
+INGEST_DATABASE = f"{DATABASE}_ingest"
 
 
 def venv_program(name: str) -> str:

@@ -182,11 +182,15 @@ def load(args) -> dict:
 def index_count(args) -> dict:
     """Documents in the index of the active settings (ours or the baseline's)."""
     _setup_django()
-    from haystack import connections
+    if args.baseline or os.environ["DJANGO_SETTINGS_MODULE"] != "config.settings":
+        from haystack import connections
 
-    backend = connections["default"].get_backend()
-    backend.setup()
-    return {"documents": backend.index.doc_count()}
+        backend = connections["default"].get_backend()
+        backend.setup()
+        return {"documents": backend.index.doc_count()}
+    from search.backends import search_backend
+
+    return {"documents": search_backend().doc_count()}
 
 
 # Searching in process --------------------------------------------------------------------------
@@ -204,6 +208,48 @@ def our_search(query: str) -> int:
     labelled_facets(results.facets)
     _ = results.suggestion
     return results.count()
+
+
+def our_search_with_supplement(query: str) -> tuple[int, int]:
+    """our_search, and then what /search/ shows below a last page: the supplement of issue 15's query
+    expansion (synonyms, relaxed matching, pseudo-relevance feedback), which runs only when fewer than
+    search.selectors.RELAX_BELOW documents hold every word. Returns the count and the supplement's size."""
+    from django.core.paginator import Paginator
+
+    from search.selectors import SearchParams, labelled_facets, reply_search
+
+    results = reply_search(params=SearchParams.from_mapping({"q": query}), include_drafts=False, page_size=10)
+    page = Paginator(results, 10, orphans=3).get_page(1)
+    list(page.object_list)
+    labelled_facets(results.facets)
+    _ = results.suggestion
+    supplement = results.supplement if not page.has_next() else []
+    return results.count(), len(supplement)
+
+
+def expansion_cost(*, repeat: int) -> dict:
+    """Each query with and without the supplement, alternately in this process (the same load for both):
+    the per-query median difference, for the queries that trigger it."""
+    from search.selectors import RELAX_BELOW
+
+    with_, without, supplemented = {}, {}, {}
+    for query in QUERIES:
+        supplemented[query] = our_search_with_supplement(query)[1]
+    for _ in range(repeat):
+        for query in QUERIES:
+            for samples, run in ((without, our_search), (with_, our_search_with_supplement)):
+                started = time.perf_counter()
+                run(query)
+                samples.setdefault(query, []).append(time.perf_counter() - started)
+    triggered = [query for query in QUERIES if supplemented[query]]
+    flat_with = [value for query in QUERIES for value in with_[query]]
+    flat_without = [value for query in QUERIES for value in without[query]]
+    return {
+        "relax_below": RELAX_BELOW, "queries_with_a_supplement": {query: supplemented[query] for query in triggered},
+        "median_ms_by_query": {query: {"without": _milliseconds(statistics.median(without[query])),
+                                       "with": _milliseconds(statistics.median(with_[query]))} for query in QUERIES},
+        "latency_without": percentiles(flat_without), "latency_with": percentiles(flat_with),
+    }
 
 
 def baseline_search(query: str) -> int:
@@ -243,7 +289,7 @@ def our_phases(query: str, *, repeat: int = 3) -> dict:
                               facets=FACET_FIELDS)
         timed("compile", backend.compile, request)
         # One search gives the page, the count and the facets (it compiles the query again).
-        response = timed("whoosh_search_with_facets", backend.execute, request)
+        response = timed("engine_search_with_facets", backend.execute, request)
         timed("snippets", page_hits, response, parsed.highlight_terms())
         timed("facet_labels", labelled_facets, response.facets)
     return {name: statistics.median(values) for name, values in steps.items()}
@@ -283,6 +329,10 @@ def search(args) -> dict:
             result["steps_ms_by_query"] = by_query
         except Exception as error:  # noqa: BLE001  the application's internals moved: report it, keep the rest
             result["steps_error"] = repr(error)
+        try:
+            result["expansion"] = expansion_cost(repeat=args.repeat)
+        except Exception as error:  # noqa: BLE001
+            result["expansion_error"] = repr(error)
     profile = cProfile.Profile()
     profile.enable()
     for query in QUERIES:

@@ -70,6 +70,11 @@ def reply_versions(*, user, reply: Reply) -> ReplyVersions:
     return ReplyVersions(of=None, others=list(reply.versions.order_by("-created_at")))
 
 
+def source_is_stored(*, sha256: str) -> bool:
+    """Whether these bytes are already the original of a reply (an ingest of them is a duplicate)."""
+    return SourceFile.objects.filter(sha256=sha256, reply__isnull=False).exists()
+
+
 def reply_source_file(*, user, reply_pk: int, source_pk: int) -> SourceFile:
     return SourceFile.objects.select_related("reply").get(
         pk=source_pk, reply__in=Reply.objects.visible_to(user), reply_id=reply_pk

@@ -32,7 +32,7 @@ from replies.models import (
     UploadBatch,
     original_upload_path,
 )
-from search.indexing import index_enqueue
+from search.indexing import index_drain_deferred, index_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -107,15 +107,16 @@ def reply_upload_files(*, uploads, uploaded_by=None, publish: bool = False) -> U
     outcome: an empty, unreadable or duplicate file never stops the others. A .zip becomes an UploadBatch, ingested
     in pieces across requests however many files it holds."""
     outcomes, batches = [], []
-    for upload in uploads:
-        content = upload.read()
-        if is_zip_batch(content):
-            started = upload_batch_start(content=content, filename=upload.name, uploaded_by=uploaded_by,
-                                         publish=publish)
-            (batches if isinstance(started, UploadBatch) else outcomes).append(started)
-        else:
-            outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=uploaded_by,
-                                              publish=publish))
+    with index_drain_deferred():  # the index written once for the whole upload, not once a file
+        for upload in uploads:
+            content = upload.read()
+            if is_zip_batch(content):
+                started = upload_batch_start(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                             publish=publish)
+                (batches if isinstance(started, UploadBatch) else outcomes).append(started)
+            else:
+                outcomes.append(reply_ingest_file(content=content, filename=upload.name, uploaded_by=uploaded_by,
+                                                  publish=publish))
     return UploadResult(outcomes=outcomes, batches=batches)
 
 
@@ -153,24 +154,30 @@ def upload_batch_advance(*, batch: UploadBatch, seconds: float) -> UploadBatch:
         with batch.archive.open("rb") as stored:
             content = stored.read()
         started, deadline = batch.position, time.monotonic() + seconds
-        for member in iter_archive(content, _archive_limits(), start=started):
-            if batch.position > started and time.monotonic() >= deadline:
-                break  # at least one member a request, then until the time is up
-            shown_name = f"{batch.filename}/{member.name}"
-            if member.refusal:
-                outcome = _refused(shown_name, member.refusal, batch.uploaded_by)
-            else:
-                outcome = reply_ingest_file(content=member.content, filename=shown_name,
-                                            uploaded_by=batch.uploaded_by, publish=batch.publish)
-            batch.outcomes.append({"filename": outcome.filename, "status": outcome.status,
-                                   "reply_id": outcome.reply.pk if outcome.reply else None, "reason": outcome.reason})
-            batch.save(update_fields=["outcomes"])
+        with index_drain_deferred():  # the index written once for this request's members, not once a member
+            _advance(batch, content, started=started, deadline=deadline)
         if batch.position >= batch.total:
             batch.finished_at = timezone.now()
             batch.save(update_fields=["finished_at"])
             # The staged copy only; every member's original is stored on its own.
             default_storage.delete(batch.archive.name)
     return batch
+
+
+def _advance(batch: UploadBatch, content: bytes, *, started: int, deadline: float) -> None:
+    """The batch's members from `started` on, until the deadline (at least one), each outcome recorded."""
+    for member in iter_archive(content, _archive_limits(), start=started):
+        if batch.position > started and time.monotonic() >= deadline:
+            break  # at least one member a request, then until the time is up
+        shown_name = f"{batch.filename}/{member.name}"
+        if member.refusal:
+            outcome = _refused(shown_name, member.refusal, batch.uploaded_by)
+        else:
+            outcome = reply_ingest_file(content=member.content, filename=shown_name,
+                                        uploaded_by=batch.uploaded_by, publish=batch.publish)
+        batch.outcomes.append({"filename": outcome.filename, "status": outcome.status,
+                               "reply_id": outcome.reply.pk if outcome.reply else None, "reason": outcome.reason})
+        batch.save(update_fields=["outcomes"])
 
 
 BATCH_LOCK_NAMESPACE = 7_411_204  # advisory-lock keys (namespace, batch id) for upload batches
@@ -196,22 +203,29 @@ def _refused(filename: str, reason: str, uploaded_by) -> IngestOutcome:
     return outcome
 
 
-def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True) -> IngestOutcome:
-    """Take one file into the archive: refuse it with a reason, or store it and its reply atomically."""
-    outcome = _ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish)
+def reply_ingest_file(*, content: bytes, filename: str, uploaded_by=None, publish: bool = True,
+                      prepared: PreparedDocument | None = None) -> IngestOutcome:
+    """Take one file into the archive: refuse it with a reason, or store it and its reply atomically.
+
+    `prepared`: these bytes already through prepare_document (a batch prepares files in other processes,
+    the pipeline being pure); it is used only when the bytes are not a duplicate."""
+    outcome = _ingest_file(content=content, filename=filename, uploaded_by=uploaded_by, publish=publish,
+                           prepared=prepared)
     if outcome.status in (IngestOutcome.REFUSED, IngestOutcome.DUPLICATE):
         _record_upload(outcome, uploaded_by)  # stored outcomes are recorded in their own transaction
     return outcome
 
 
-def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool) -> IngestOutcome:
+def _ingest_file(*, content: bytes, filename: str, uploaded_by, publish: bool,
+                 prepared: PreparedDocument | None = None) -> IngestOutcome:
     try:
         check_preflight(content, max_bytes=settings.MAX_UPLOAD_BYTES)
         sha256 = content_sha256(content)
         duplicate = _duplicate_of(sha256)
         if duplicate is not None:
             return duplicate.with_filename(filename)
-        prepared = prepare_document(content, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
+        if prepared is None or prepared.sha256 != sha256:
+            prepared = prepare_document(content, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
     except IngestRefused as refusal:
         return IngestOutcome(filename, IngestOutcome.REFUSED, reason=refusal.reason)
 

@@ -5,8 +5,16 @@ the same transaction as its change, and after commit the writer drains the queue
 process holding a PostgreSQL advisory lock drains, so exactly one process writes the index at
 a time; the others return at once and their rows are picked up by the holder, which looks
 again after releasing the lock. An update that fails stays queued and is retried.
+
+A batch (the ingest command) defers the drain: inside `index_drain_deferred()` a commit queues its
+updates without draining, and the batch drains every so often and once at its end, so that the index
+is written once per many replies rather than once per reply. The rows are queued in the same
+transaction as the change either way, so a batch that dies leaves them queued, never lost: the next
+drain, whoever runs it, applies them.
 """
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,6 +31,7 @@ logger = logging.getLogger(__name__)
 INDEX_WRITER_LOCK = 7_411_203  # an arbitrary, fixed advisory-lock key for the index writer
 DRAIN_BATCH = 500
 REBUILD_BATCH = 500
+_drain_deferred: ContextVar[bool] = ContextVar("index_drain_deferred", default=False)
 
 
 def reply_search_index():
@@ -32,6 +41,8 @@ def reply_search_index():
 def index_enqueue(*, reply_ids: list[int]) -> None:
     """Queue these replies for the index, and drain the queue once the transaction commits."""
     PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(reply_id=reply_id) for reply_id in reply_ids)
+    if _drain_deferred.get():
+        return  # the batch around this drains later (index_drain_deferred)
     # robust: an index failure after commit is logged, and the update stays queued; it never fails the write.
     transaction.on_commit(lambda: index_drain(), robust=True)
 
@@ -50,6 +61,19 @@ def index_drain() -> int:
                 return applied
         if not PendingIndexUpdate.objects.exists():
             return applied
+
+
+@contextmanager
+def index_drain_deferred():
+    """Within this block commits queue their index updates without draining; the block drains once at
+    its end, also when it ends by an error (what was committed is applied; what was not was never queued).
+    Call index_drain() inside it to apply what is queued so far."""
+    token = _drain_deferred.set(True)
+    try:
+        yield
+    finally:
+        _drain_deferred.reset(token)
+        index_drain()
 
 
 def index_writer_lock(*, wait: bool = False):

@@ -12,7 +12,12 @@ and auto_expand_replicas 0-1: a copy on a second node when there is one, and gre
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing import get_context
+
+from django.conf import settings
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError
@@ -35,11 +40,19 @@ REQUEST_TIMEOUT = 30
 # search.indexing's queue for the next drain.
 WRITE_TIMEOUT = {"timeout": "10s", "request_timeout": REQUEST_TIMEOUT}
 BULK_CHUNK = 500
+# A rebuild segments its documents (jieba: the whole cost of a rebuild) in settings.SEARCH_REBUILD_PROCESSES
+# processes, SEGMENT_CHUNK documents a task, with at most SEGMENT_AHEAD tasks a process in flight.
+SEGMENT_CHUNK = 50
+SEGMENT_AHEAD = 3
 REPLICAS = "0-1"
 # Every value of a facet is counted (as Whoosh does); bounded well below OpenSearch's search.max_buckets.
 MAX_FACET_VALUES = 10_000
 # Terms read per request when reading a field's whole vocabulary (words_by_length).
 VOCABULARY_PARTITION = 20_000
+# How long the index's version (_version) is taken as known: a search asks for the document frequencies of
+# hundreds of words (search.feedback), and each would otherwise ask the cluster for its statistics. This
+# process's own writes forget it at once; other processes' writes are seen after at most this long.
+VERSION_SECONDS = 1.0
 
 
 class OpenSearchBackend(SearchBackend):
@@ -52,6 +65,7 @@ class OpenSearchBackend(SearchBackend):
         self._client: OpenSearch | None = None
         self._live: str | None = None  # the live generation as last seen; the alias is what is searched
         self._vocabulary: dict[str, tuple[tuple, dict[int, list[str]], dict[str, int]]] = {}
+        self._known_version: tuple[float, tuple] | None = None  # (when it was read, the version)
 
     @property
     def client(self) -> OpenSearch:
@@ -109,8 +123,9 @@ class OpenSearchBackend(SearchBackend):
         generation = self._new_generation()
         try:
             self.client.indices.put_settings(index=generation, body={"index": {"refresh_interval": "-1"}})
-            actions = ({"_index": generation, "_id": str(prepared["reply_id"]), "_source": document(prepared, fields)}
-                       for prepared in documents)
+            processes = max(1, settings.SEARCH_REBUILD_PROCESSES)
+            actions = ({"_index": generation, "_id": str(source["reply_id"]), "_source": source}
+                       for source in segmented_sources(documents, fields, processes=processes))
             for _ in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, max_retries=3,
                                             request_timeout=120):
                 pass
@@ -128,6 +143,7 @@ class OpenSearchBackend(SearchBackend):
         previous = self.live_generation()
         self._point_alias_at(generation)
         self._live = generation
+        self._known_version = None
         for stale in self.client.indices.get(index=f"{self.alias}-*", params={"expand_wildcards": "open"}):
             if stale not in (generation, previous):
                 self.client.indices.delete(index=stale, ignore_unavailable=True)
@@ -146,12 +162,14 @@ class OpenSearchBackend(SearchBackend):
                    for obj in iterable]
         if actions:
             self.ensure_index()
+            self._known_version = None
             helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, max_retries=3, **WRITE_TIMEOUT)
 
     def remove_many(self, reply_ids: list[int]) -> None:
         actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(reply_id)} for reply_id in reply_ids]
         if actions:
             self.ensure_index()
+            self._known_version = None
             helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, refresh=True, ignore_status=(404,),
                          **WRITE_TIMEOUT)
 
@@ -229,12 +247,18 @@ class OpenSearchBackend(SearchBackend):
         return self._vocabulary[fieldname]
 
     def _version(self) -> tuple:
-        """What changes whenever the live index does: its name and its operation counters."""
+        """What changes whenever the live index does: its name and its operation counters (read at most once
+        every VERSION_SECONDS, and again after every write by this process)."""
+        now = time.monotonic()
+        if self._known_version is not None and now - self._known_version[0] < VERSION_SECONDS:
+            return self._known_version[1]
         stats = self.client.indices.stats(index=self.alias, metric="indexing,docs")
         (name, index), = stats["indices"].items()
         primaries = index["primaries"]
-        return (name, primaries["indexing"]["index_total"], primaries["indexing"]["delete_total"],
-                primaries["docs"]["count"], primaries["docs"]["deleted"])
+        version = (name, primaries["indexing"]["index_total"], primaries["indexing"]["delete_total"],
+                   primaries["docs"]["count"], primaries["docs"]["deleted"])
+        self._known_version = (now, version)
+        return version
 
     # State --------------------------------------------------------------------------------------------------
 
@@ -253,6 +277,36 @@ class OpenSearchBackend(SearchBackend):
         return {"backend": self.name, "cluster": {
             "name": cluster["cluster_name"], "status": cluster["status"], "nodes": cluster["number_of_nodes"],
             "unassigned_shards": cluster["unassigned_shards"]}}
+
+
+def segmented_sources(documents: Iterable[dict], fields: dict, *, processes: int) -> Iterator[dict]:
+    """Each prepared document as OpenSearch receives it (mapping.document), in order. With several processes
+    the jieba analysis runs in a pool forked from this one (the dictionary loaded once, before the fork),
+    while this process goes on reading rows and sending bulk requests."""
+    if processes <= 1:
+        yield from (document(prepared, fields) for prepared in documents)
+        return
+    from search.analysis import jieba_tokenizer
+
+    jieba_tokenizer()
+    global _POOL_FIELDS
+    _POOL_FIELDS = fields
+    documents = iter(documents)
+    with get_context("fork").Pool(processes) as pool:
+        in_flight: deque = deque()
+        while chunk := list(islice(documents, SEGMENT_CHUNK)):
+            in_flight.append(pool.apply_async(_segment_chunk, (chunk,)))
+            while len(in_flight) > SEGMENT_AHEAD * processes:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
+
+
+_POOL_FIELDS: dict | None = None  # the index's fields, inherited by the segmenting processes through the fork
+
+
+def _segment_chunk(chunk: list[dict]) -> list[dict]:
+    return [document(prepared, _POOL_FIELDS) for prepared in chunk]
 
 
 def _filtered(query: dict, filters: dict[str, str]) -> dict:
