@@ -1,6 +1,5 @@
 """The ingest command's batched index writes: updates are queued with each file's commit and written in
 batches; a run killed before its batch is written leaves them queued, and the next run applies them."""
-import signal
 import subprocess
 
 import pytest
@@ -13,7 +12,14 @@ from search.backends import search_backend
 from search.indexing import index_drain_deferred
 from search.models import PendingIndexUpdate
 from tests.conftest import SEED_FILES
-from tests.test_ingest_crash import BATCH_SIZE, ROOT, ingest_command, ingest_command_env, write_batch
+from tests.test_ingest_crash import (
+    BATCH_SIZE,
+    ROOT,
+    ingest_command,
+    ingest_command_env,
+    ingest_killed_after,
+    write_batch,
+)
 
 KILL_AFTER_LINES = 8
 
@@ -38,16 +44,7 @@ def test_a_killed_batch_leaves_its_index_updates_queued_and_the_next_run_applies
     folder = tmp_path / "batch"
     folder.mkdir()
     write_batch(folder)
-    process = subprocess.Popen(ingest_command(folder), env=ingest_command_env(), cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if sum(line.startswith("created") for line in lines) >= KILL_AFTER_LINES:
-            process.send_signal(signal.SIGKILL)
-            break
-    process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, "".join(lines)
+    ingest_killed_after(folder, created=KILL_AFTER_LINES)
 
     # Killed before its first batch was written: every reply it stored is queued, none is in the index yet.
     stored = stored_ids()

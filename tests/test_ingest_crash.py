@@ -43,6 +43,20 @@ def ingest_command(folder: Path) -> list[str]:
     return [sys.executable, str(ROOT / "manage.py"), "ingest_replies", str(folder)]
 
 
+def ingest_killed_after(folder: Path, *, created: int) -> None:
+    """Run ingest_replies on the folder in its own process and SIGKILL it once it has printed `created` files."""
+    process = subprocess.Popen(ingest_command(folder), env=ingest_command_env(), cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if sum(line.startswith("created") for line in lines) >= created:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "".join(lines)
+
+
 def stored_files() -> set[str]:
     originals = Path(settings.MEDIA_ROOT) / "originals"
     return {path.name for path in originals.rglob("*") if path.is_file()} if originals.exists() else set()
@@ -62,16 +76,7 @@ def test_killed_ingest_leaves_no_orphans_and_a_rerun_completes_the_batch(tmp_pat
     folder = tmp_path / "batch"
     folder.mkdir()
     write_batch(folder)
-    process = subprocess.Popen(ingest_command(folder), env=ingest_command_env(), cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if sum(line.startswith("created") for line in lines) >= KILL_AFTER_LINES:
-            process.send_signal(signal.SIGKILL)
-            break
-    process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL, "".join(lines)
+    ingest_killed_after(folder, created=KILL_AFTER_LINES)
 
     stored_before_rerun = Reply.objects.count()
     assert KILL_AFTER_LINES <= stored_before_rerun < BATCH_SIZE
